@@ -1,0 +1,145 @@
+package io.pingstream.internal.codec;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Encodes ICMP and ICMPv6 echo requests and decodes what the sockets deliver. Not API.
+ *
+ * <p>Request layout: the 8-byte ICMP header (type, code, checksum, identifier, sequence), then
+ * the payload: this engine's 64-bit signature, the probe's 64-bit token (its unique send
+ * timestamp), then padding up to the requested size. Only RAW IPv4 needs the checksum from us;
+ * the kernel fills it in for ICMPv6 and for DGRAM sockets.
+ */
+public final class EchoCodec {
+
+  /** ICMP header bytes. */
+  public static final int ICMP_HEADER = 8;
+  /** Payload bytes that carry the signature and the token. */
+  public static final int MIN_PAYLOAD = 16;
+  /** IPv4 header without options. */
+  public static final int IPV4_HEADER = 20;
+  /** IPv6 fixed header. */
+  public static final int IPV6_HEADER = 40;
+
+  public static final int ICMP_ECHO_REPLY = 0;
+  public static final int ICMP_ECHO_REQUEST = 8;
+  public static final int ICMPV6_ECHO_REQUEST = 128;
+  public static final int ICMPV6_ECHO_REPLY = 129;
+
+  private EchoCodec() {}
+
+  /**
+   * The ICMP message length (header and payload) for a probe whose whole IP packet is {@code
+   * packetSize} bytes, Gufo Ping's meaning of "size".
+   */
+  public static int icmpLength(boolean ipv6, int packetSize) {
+    return packetSize - (ipv6 ? IPV6_HEADER : IPV4_HEADER);
+  }
+
+  /**
+   * Writes an echo request of {@code icmpLength} bytes at absolute index 0 of {@code buffer}.
+   *
+   * @param withChecksum compute the ICMP checksum (RAW IPv4 only)
+   */
+  public static void encodeRequest(
+      ByteBuffer buffer, boolean ipv6, int icmpLength, int identifier, int sequence, long signature, long token, boolean withChecksum) {
+    if (icmpLength < ICMP_HEADER + MIN_PAYLOAD) {
+      throw new IllegalArgumentException("ICMP length " + icmpLength + " is below " + (ICMP_HEADER + MIN_PAYLOAD));
+    }
+    buffer.put(0, (byte) (ipv6 ? ICMPV6_ECHO_REQUEST : ICMP_ECHO_REQUEST));
+    buffer.put(1, (byte) 0);
+    buffer.putShort(2, (short) 0);
+    buffer.putShort(4, (short) identifier);
+    buffer.putShort(6, (short) sequence);
+    buffer.putLong(8, signature);
+    buffer.putLong(16, token);
+    // Padding like ping(8): a byte pattern that makes captures readable.
+    for (int i = ICMP_HEADER + MIN_PAYLOAD; i < icmpLength; i++) {
+      buffer.put(i, (byte) i);
+    }
+    if (withChecksum) {
+      buffer.putShort(2, (short) Checksum.compute(buffer, 0, icmpLength));
+    }
+  }
+
+  /**
+   * Decodes one datagram as received from an ICMP socket into {@code out}.
+   *
+   * @param buffer the datagram at absolute index 0
+   * @param received how many bytes of it are in the buffer
+   * @param length the datagram's real length (larger than {@code received} when truncated)
+   * @param ipv6 whether it came from an ICMPv6 socket
+   * @param withIpHeader whether it starts with an IPv4 header (RAW IPv4 sockets)
+   * @return what the datagram is
+   */
+  public static Decoded decode(ByteBuffer buffer, int received, int length, boolean ipv6, boolean withIpHeader, EchoReply out) {
+    int start = 0;
+    out.ttl = -1;
+    if (withIpHeader) {
+      if (received < IPV4_HEADER) {
+        return Decoded.MALFORMED;
+      }
+      int versionAndIhl = buffer.get(0) & 0xFF;
+      int headerLength = (versionAndIhl & 0x0F) * 4;
+      if ((versionAndIhl >>> 4) != 4 || headerLength < IPV4_HEADER || headerLength > received) {
+        return Decoded.MALFORMED;
+      }
+      out.ttl = buffer.get(8) & 0xFF;
+      int totalLength = buffer.getShort(2) & 0xFFFF;
+      if (totalLength < headerLength || totalLength > length) {
+        return Decoded.MALFORMED;
+      }
+      start = headerLength;
+      length = totalLength;
+    }
+    int icmpLength = length - start;
+    if (received - start < ICMP_HEADER) {
+      return Decoded.MALFORMED;
+    }
+    int type = buffer.get(start) & 0xFF;
+    out.type = type;
+    out.code = buffer.get(start + 1) & 0xFF;
+    if (type != (ipv6 ? ICMPV6_ECHO_REPLY : ICMP_ECHO_REPLY)) {
+      return Decoded.OTHER_ICMP;
+    }
+    if (received - start < ICMP_HEADER + MIN_PAYLOAD) {
+      return Decoded.MALFORMED;
+    }
+    // The kernel verifies ICMPv6 and DGRAM checksums; RAW IPv4 delivers before verifying.
+    boolean complete = received >= start + icmpLength;
+    if (withIpHeader && complete && Checksum.compute(buffer, start, icmpLength) != 0) {
+      return Decoded.BAD_CHECKSUM;
+    }
+    out.icmpLength = icmpLength;
+    out.identifier = buffer.getShort(start + 4) & 0xFFFF;
+    out.sequence = buffer.getShort(start + 6) & 0xFFFF;
+    out.signature = buffer.getLong(start + 8);
+    out.token = buffer.getLong(start + 16);
+    return Decoded.ECHO_REPLY;
+  }
+
+  /** What a received datagram turned out to be. */
+  public enum Decoded {
+    /** An echo reply with a full signature and token; fields of {@link EchoReply} are set. */
+    ECHO_REPLY,
+    /** Another ICMP type (an error, or a request seen by a RAW socket). */
+    OTHER_ICMP,
+    /** Too short or inconsistent headers. */
+    MALFORMED,
+    /** RAW IPv4 reply whose checksum does not add up. */
+    BAD_CHECKSUM
+  }
+
+  /** The fields of a decoded reply; one instance is reused by the receive loop. */
+  public static final class EchoReply {
+    public int type;
+    public int code;
+    public int identifier;
+    public int sequence;
+    public long signature;
+    public long token;
+    public int icmpLength;
+    /** IPv4 header TTL when the datagram carried one, else -1. */
+    public int ttl;
+  }
+}

@@ -1,0 +1,184 @@
+package io.pingstream.internal.engine;
+
+import io.pingstream.EngineClosedException;
+import io.pingstream.EngineStats;
+import io.pingstream.IpFamily;
+import io.pingstream.PingOptions;
+import io.pingstream.PingResult;
+import io.pingstream.ProbeSettings;
+import io.pingstream.SocketMode;
+import io.pingstream.internal.engine.Counters.Event;
+import io.pingstream.internal.jna.Errors;
+import io.pingstream.internal.jna.LibC;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+
+/**
+ * The engine behind {@link io.pingstream.PingEngine}: one lazily opened socket per address
+ * family, one receive loop, one probe table. Not API.
+ */
+public final class Engine {
+
+  private static final long JOIN_MILLIS = 5_000;
+
+  private final PingOptions options;
+  private final long signature;
+  private final int identifier;
+  private final ProbeTable table = new ProbeTable();
+  private final Counters counters = new Counters();
+  private final AtomicReferenceArray<IcmpSocket> sockets = new AtomicReferenceArray<>(2);
+  private final Sinks.Many<PingResult> results = Sinks.many().multicast().directBestEffort();
+  private @Nullable ReceiveLoop loop;
+  private @Nullable Thread loopThread;
+  private volatile @Nullable Wakeup wakeup;
+  private volatile boolean closed;
+
+  public Engine(PingOptions options) {
+    LibC.ensureAvailability();
+    this.options = options;
+    var random = new SecureRandom();
+    this.signature = random.nextLong();
+    this.identifier = random.nextInt(0x10000);
+  }
+
+  public PingOptions options() {
+    return options;
+  }
+
+  public CompletableFuture<PingResult> ping(InetAddress target, ProbeSettings settings) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new EngineClosedException());
+    }
+    IpFamily family = IpFamily.of(target);
+    IcmpSocket socket;
+    try {
+      socket = socketFor(family);
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    var probe = new PendingProbe(target, family, settings, table);
+    int errno = socket.send(probe, table, signature);
+    if (errno == 0) {
+      counters.add(Event.SENT);
+      Wakeup wakeup = this.wakeup;
+      if (table.schedule(probe) && wakeup != null) {
+        wakeup.signal();
+      }
+    } else if (errno == IcmpSocket.CLOSED) {
+      probe.completeExceptionally(new EngineClosedException());
+    } else {
+      counters.add(Event.SEND_ERROR);
+      PingResult result = PingResult.error(target, probe.sequence, probe.sentAt(), Errors.newException("sendto", errno, target.getHostAddress()));
+      table.failed(probe, result);
+      publish(result);
+    }
+    return probe;
+  }
+
+  /** Opens the family's socket now if it is not open yet; returns its mode. */
+  public SocketMode open(IpFamily family) throws IOException {
+    return socketFor(family).mode;
+  }
+
+  public Optional<SocketMode> socketMode(IpFamily family) {
+    IcmpSocket socket = sockets.get(family.ordinal());
+    return socket == null ? Optional.empty() : Optional.of(socket.mode);
+  }
+
+  public Flux<PingResult> results() {
+    return results.asFlux();
+  }
+
+  public EngineStats stats() {
+    return counters.snapshot(table.inFlight());
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  private IcmpSocket socketFor(IpFamily family) throws IOException {
+    IcmpSocket socket = sockets.get(family.ordinal());
+    return socket != null ? socket : openSocket(family);
+  }
+
+  private synchronized IcmpSocket openSocket(IpFamily family) throws IOException {
+    if (closed) {
+      throw new EngineClosedException();
+    }
+    IcmpSocket socket = sockets.get(family.ordinal());
+    if (socket != null) {
+      return socket;
+    }
+    socket = SocketOpener.open(family, options, identifier);
+    startLoop().attach(socket);
+    sockets.set(family.ordinal(), socket);
+    return socket;
+  }
+
+  private ReceiveLoop startLoop() throws IOException {
+    if (loop == null) {
+      Wakeup wakeup = new Wakeup();
+      this.wakeup = wakeup;
+      // Room for a default-size reply behind the largest IPv4 header; larger ones are truncated.
+      int slotSize = Math.max(2048, options.size() + 60);
+      loop = new ReceiveLoop(table, counters, wakeup, signature, slotSize, this::publish);
+      loopThread = new Thread(loop, "pingstream-receive-" + Integer.toHexString(identifier));
+      loopThread.setDaemon(true);
+      loopThread.start();
+    }
+    return loop;
+  }
+
+  /** The results sink is shared by the receive loop and senders (send errors): serialize. */
+  private synchronized void publish(PingResult result) {
+    if (results.currentSubscriberCount() > 0) {
+      results.tryEmitNext(result);
+    }
+  }
+
+  public void close() {
+    Thread thread;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      thread = loopThread;
+      if (loop != null) {
+        loop.stop();
+      }
+    }
+    joinQuietly(thread);
+    for (int family = 0; family < 2; family++) {
+      IcmpSocket socket = sockets.get(family);
+      if (socket != null) {
+        socket.close();
+      }
+    }
+    table.abortAll(new EngineClosedException());
+    Wakeup wakeup = this.wakeup;
+    if (wakeup != null) {
+      wakeup.close();
+    }
+    results.tryEmitComplete();
+  }
+
+  private static void joinQuietly(@Nullable Thread thread) {
+    if (thread == null || thread == Thread.currentThread()) {
+      return;
+    }
+    try {
+      thread.join(JOIN_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.pingstream.internal.engine;
+
+import io.pingstream.internal.jna.Errors;
+import io.pingstream.internal.jna.LibC;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs a task in another network namespace. Not API.
+ *
+ * <p>{@code setns(2)} moves only the calling thread, so the task runs on a short-lived thread
+ * that enters the namespace first; sockets it opens stay in that namespace for their lifetime,
+ * and files it opens under {@code /proc/sys/net} show that namespace's settings.
+ */
+final class NetworkNamespace {
+
+  private NetworkNamespace() {}
+
+  /** Runs {@code task} in {@code namespace}, or on this thread when it is null. */
+  static <T> T call(@Nullable Path namespace, Callable<T> task) throws IOException {
+    if (namespace == null) {
+      return callUnchecked(task);
+    }
+    var future = new FutureTask<T>(() -> {
+      enter(namespace);
+      return task.call();
+    });
+    var thread = new Thread(future, "pingstream-netns");
+    thread.setDaemon(true);
+    thread.start();
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while opening a socket in " + namespace);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(e.getCause());
+    }
+  }
+
+  private static void enter(Path namespace) throws IOException {
+    int fd = LibC.open(namespace.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
+    if (fd < 0) {
+      throw new IOException("cannot open network namespace " + namespace, Errors.lastError("open"));
+    }
+    try {
+      if (LibC.setns(fd, LibC.CLONE_NEWNET) < 0) {
+        throw new IOException("cannot enter network namespace " + namespace, Errors.lastError("setns"));
+      }
+    } finally {
+      LibC.close(fd);
+    }
+  }
+
+  private static <T> T callUnchecked(Callable<T> task) throws IOException {
+    try {
+      return task.call();
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
+    }
+  }
+}

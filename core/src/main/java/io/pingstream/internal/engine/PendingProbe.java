@@ -1,0 +1,53 @@
+package io.pingstream.internal.engine;
+
+import io.pingstream.IpFamily;
+import io.pingstream.PingResult;
+import io.pingstream.ProbeSettings;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One probe between its send and its outcome; the future the engine hands out. Cancelling it
+ * forgets the probe at once, so a reply that comes later counts as late. Not API.
+ */
+final class PendingProbe extends CompletableFuture<PingResult> {
+
+  final InetAddress target;
+  /** The target's address bytes, compared with each reply's source. */
+  final byte[] targetBytes;
+  final IpFamily family;
+  final ProbeSettings settings;
+  private final ProbeTable table;
+
+  /** Set under the socket's send lock, before the table publishes the probe. */
+  int sequence;
+  /** The probe's unique send timestamp ({@link System#nanoTime()} scale); its key in the table. */
+  long token;
+  /** When the probe times out ({@link System#nanoTime()} scale). */
+  long deadline;
+  /** Receive loop only: a reply already completed this probe. */
+  boolean replied;
+
+  PendingProbe(InetAddress target, IpFamily family, ProbeSettings settings, ProbeTable table) {
+    this.target = target;
+    this.targetBytes = target.getAddress();
+    this.family = family;
+    this.settings = settings;
+    this.table = table;
+  }
+
+  /** Wall-clock send time. */
+  Instant sentAt() {
+    return table.clock.toInstant(token);
+  }
+
+  @Override
+  public boolean cancel(boolean mayInterruptIfRunning) {
+    boolean cancelled = super.cancel(mayInterruptIfRunning);
+    if (cancelled) {
+      table.cancelled(this);
+    }
+    return cancelled;
+  }
+}

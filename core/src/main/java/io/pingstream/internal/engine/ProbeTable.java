@@ -1,0 +1,122 @@
+package io.pingstream.internal.engine;
+
+import io.pingstream.PingResult;
+import java.util.PriorityQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The probes waiting for a reply, keyed by token, and their deadlines. Not API.
+ *
+ * <p>Senders register probes from any thread. The receive loop owns the deadline heap: new
+ * deadlines reach it through a lock-free queue, and it wakes only when the earliest deadline
+ * moves earlier, so there is no timer per probe. A replied probe stays in the table until its
+ * deadline so that a second reply is recognised as a duplicate.
+ */
+final class ProbeTable {
+
+  final ProbeClock clock = new ProbeClock();
+  private final ConcurrentHashMap<Long, PendingProbe> byToken = new ConcurrentHashMap<>();
+  private final Queue<PendingProbe> newDeadlines = new ConcurrentLinkedQueue<>();
+  private final PriorityQueue<PendingProbe> deadlines = new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
+  private final AtomicLong inFlight = new AtomicLong();
+  /** The deadline the receive loop sleeps until; earlier ones must wake it. */
+  private volatile long wakeAt = Long.MAX_VALUE;
+
+  /** Publishes a stamped probe so that its reply can find it. */
+  void register(PendingProbe probe) {
+    inFlight.incrementAndGet();
+    byToken.put(probe.token, probe);
+  }
+
+  /**
+   * Hands a sent probe's deadline to the receive loop.
+   *
+   * @return true when the loop must be woken to honour it
+   */
+  boolean schedule(PendingProbe probe) {
+    probe.deadline = probe.token + probe.settings.timeout().toNanos();
+    newDeadlines.add(probe);
+    return probe.deadline < wakeAt;
+  }
+
+  /** Completes a probe once; false if it was already done (e.g. cancelled). */
+  boolean complete(PendingProbe probe, PingResult result) {
+    if (probe.complete(result)) {
+      inFlight.decrementAndGet();
+      return true;
+    }
+    return false;
+  }
+
+  /** Drops a probe whose future was just cancelled. */
+  void cancelled(PendingProbe probe) {
+    byToken.remove(probe.token, probe);
+    inFlight.decrementAndGet();
+  }
+
+  /** Completes a probe exceptionally once, e.g. on close. */
+  void abort(PendingProbe probe, Throwable cause) {
+    byToken.remove(probe.token, probe);
+    if (probe.completeExceptionally(cause)) {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  /** Drops a probe whose send failed, completing it with {@code result}. */
+  void failed(PendingProbe probe, PingResult result) {
+    byToken.remove(probe.token, probe);
+    complete(probe, result);
+  }
+
+  PendingProbe find(long token) {
+    return byToken.get(token);
+  }
+
+  long inFlight() {
+    return inFlight.get();
+  }
+
+  // ---- receive loop only ----
+
+  /**
+   * Moves new deadlines into the heap, times out the probes due at {@code now} and returns the
+   * next deadline, or {@link Long#MAX_VALUE} when none is pending.
+   */
+  long expire(long now, Consumer<PendingProbe> onTimeout) {
+    for (PendingProbe probe; (probe = newDeadlines.poll()) != null; ) {
+      deadlines.add(probe);
+    }
+    for (PendingProbe head; (head = deadlines.peek()) != null && head.deadline <= now; ) {
+      deadlines.poll();
+      byToken.remove(head.token, head);
+      if (!head.isDone()) {
+        onTimeout.accept(head);
+      }
+    }
+    PendingProbe head = deadlines.peek();
+    return head == null ? Long.MAX_VALUE : head.deadline;
+  }
+
+  /**
+   * Records the deadline the loop is about to sleep until.
+   *
+   * @return false if a deadline arrived meanwhile, so the loop must not sleep yet
+   */
+  boolean sleepUntil(long deadline) {
+    wakeAt = deadline;
+    return newDeadlines.isEmpty();
+  }
+
+  /** Aborts every probe with {@code cause}, for close. */
+  void abortAll(Throwable cause) {
+    for (PendingProbe probe : byToken.values()) {
+      abort(probe, cause);
+    }
+    deadlines.clear();
+    newDeadlines.clear();
+  }
+}

@@ -1,0 +1,90 @@
+package io.pingstream.internal.engine;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import io.pingstream.internal.jna.LibC;
+import io.pingstream.internal.jna.SocketAddresses;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Native buffers for one recvmmsg(2) call: up to {@link #SLOTS} datagrams with their source
+ * addresses, reused for every call. Receive loop only. Not API.
+ *
+ * <pre>
+ * struct mmsghdr (64): struct msghdr (56) | u32 msg_len | pad
+ * struct msghdr  (56): name* | u32 namelen | pad | iov* | u64 iovlen | control* | u64 controllen | i32 flags | pad
+ * struct iovec   (16): base* | u64 len
+ * </pre>
+ */
+final class ReceiveBatch {
+
+  static final int SLOTS = 32;
+  private static final int MMSGHDR = 64;
+  private static final int IOVEC = 16;
+  private static final int IOVECS = SLOTS * MMSGHDR;
+  private static final int ADDRESSES = IOVECS + SLOTS * IOVEC;
+  private static final int BUFFERS = ADDRESSES + SLOTS * SocketAddresses.MAX_SIZE;
+
+  /** Bytes each datagram may fill; longer ones are truncated and flagged. */
+  final int slotSize;
+  private final Memory memory;
+  private final ByteBuffer structs;
+  private final ByteBuffer[] packets = new ByteBuffer[SLOTS];
+
+  ReceiveBatch(int slotSize) {
+    this.slotSize = slotSize;
+    memory = new Memory(BUFFERS + (long) SLOTS * slotSize);
+    memory.clear();
+    structs = memory.getByteBuffer(0, memory.size()).order(ByteOrder.nativeOrder());
+    for (int i = 0; i < SLOTS; i++) {
+      Pointer message = memory.share((long) i * MMSGHDR);
+      Pointer iovec = memory.share(IOVECS + (long) i * IOVEC);
+      Pointer buffer = memory.share(bufferOffset(i));
+      message.setPointer(0, memory.share(addressOffset(i)));
+      message.setPointer(16, iovec);
+      message.setLong(24, 1);
+      iovec.setPointer(0, buffer);
+      iovec.setLong(8, slotSize);
+      packets[i] = memory.getByteBuffer(bufferOffset(i), slotSize).order(ByteOrder.BIG_ENDIAN);
+    }
+  }
+
+  /**
+   * Reads up to {@link #SLOTS} datagrams without blocking.
+   *
+   * @return how many were read, or -1 with errno set (EAGAIN when none was waiting)
+   */
+  int receive(int fd) {
+    for (int i = 0; i < SLOTS; i++) {
+      structs.putInt(i * MMSGHDR + 8, SocketAddresses.MAX_SIZE); // msg_namelen, in and out
+      structs.putInt(i * MMSGHDR + 48, 0); // msg_flags
+    }
+    // MSG_TRUNC makes RAW sockets report the datagram's real length even when it did not fit.
+    return LibC.recvmmsg(fd, memory, SLOTS, LibC.MSG_DONTWAIT | LibC.MSG_TRUNC, Pointer.NULL);
+  }
+
+  /** The datagram's length as the kernel reported it (may exceed {@link #slotSize}). */
+  int length(int slot) {
+    return structs.getInt(slot * MMSGHDR + 56);
+  }
+
+  /** The datagram bytes, at absolute index 0, network order. */
+  ByteBuffer packet(int slot) {
+    return packets[slot];
+  }
+
+  /** The native-order view that holds the source addresses. */
+  ByteBuffer structs() {
+    return structs;
+  }
+
+  /** Where slot's source sockaddr starts in {@link #structs()}. */
+  int addressOffset(int slot) {
+    return ADDRESSES + slot * SocketAddresses.MAX_SIZE;
+  }
+
+  private long bufferOffset(int slot) {
+    return BUFFERS + (long) slot * slotSize;
+  }
+}
