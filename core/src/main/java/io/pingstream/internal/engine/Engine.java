@@ -31,8 +31,8 @@ public final class Engine {
   private final PingOptions options;
   private final long signature;
   private final int identifier;
-  private final ProbeTable table = new ProbeTable();
   private final Counters counters = new Counters();
+  private final ProbeTable table = new ProbeTable(counters);
   private final AtomicReferenceArray<IcmpSocket> sockets = new AtomicReferenceArray<>(2);
   private final Sinks.Many<PingResult> results = Sinks.many().multicast().directBestEffort();
   private @Nullable ReceiveLoop loop;
@@ -74,7 +74,6 @@ public final class Engine {
     } else if (errno == IcmpSocket.CLOSED) {
       probe.completeExceptionally(new EngineClosedException());
     } else {
-      counters.add(Event.SEND_ERROR);
       PingResult result = PingResult.error(target, probe.sequence, probe.sentAt(), Errors.newException("sendto", errno, target.getHostAddress()));
       table.failed(probe, result);
       publish(result);

@@ -6,12 +6,16 @@ import io.pingstream.ProbeSettings;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One probe between its send and its outcome; the future the engine hands out. Cancelling it
  * forgets the probe at once, so a reply that comes later counts as late. Not API.
  */
 final class PendingProbe extends CompletableFuture<PingResult> {
+
+  private static final AtomicIntegerFieldUpdater<PendingProbe> CLAIMED =
+      AtomicIntegerFieldUpdater.newUpdater(PendingProbe.class, "claimed");
 
   final InetAddress target;
   /** The target's address bytes, compared with each reply's source. */
@@ -28,6 +32,8 @@ final class PendingProbe extends CompletableFuture<PingResult> {
   long deadline;
   /** Receive loop only: a reply already completed this probe. */
   boolean replied;
+  /** 1 once an outcome (reply, timeout, error, cancel, close) owns the probe. */
+  private volatile int claimed;
 
   PendingProbe(InetAddress target, IpFamily family, ProbeSettings settings, ProbeTable table) {
     this.target = target;
@@ -42,12 +48,21 @@ final class PendingProbe extends CompletableFuture<PingResult> {
     return table.clock.toInstant(token);
   }
 
+  /**
+   * Takes the right to decide this probe's outcome; true for exactly one caller. The winner
+   * updates the counters before completing the future, so whoever sees the outcome also sees
+   * it counted.
+   */
+  boolean claim() {
+    return CLAIMED.compareAndSet(this, 0, 1);
+  }
+
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
-    boolean cancelled = super.cancel(mayInterruptIfRunning);
-    if (cancelled) {
+    if (claim()) {
       table.cancelled(this);
+      return super.cancel(mayInterruptIfRunning);
     }
-    return cancelled;
+    return isCancelled();
   }
 }

@@ -1,6 +1,7 @@
 package io.pingstream.internal.engine;
 
 import io.pingstream.PingResult;
+import io.pingstream.internal.engine.Counters.Event;
 import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,12 +20,17 @@ import java.util.function.Consumer;
 final class ProbeTable {
 
   final ProbeClock clock = new ProbeClock();
+  private final Counters counters;
   private final ConcurrentHashMap<Long, PendingProbe> byToken = new ConcurrentHashMap<>();
   private final Queue<PendingProbe> newDeadlines = new ConcurrentLinkedQueue<>();
   private final PriorityQueue<PendingProbe> deadlines = new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
   private final AtomicLong inFlight = new AtomicLong();
   /** The deadline the receive loop sleeps until; earlier ones must wake it. */
   private volatile long wakeAt = Long.MAX_VALUE;
+
+  ProbeTable(Counters counters) {
+    this.counters = counters;
+  }
 
   /** Publishes a stamped probe so that its reply can find it. */
   void register(PendingProbe probe) {
@@ -43,33 +49,41 @@ final class ProbeTable {
     return probe.deadline < wakeAt;
   }
 
-  /** Completes a probe once; false if it was already done (e.g. cancelled). */
-  boolean complete(PendingProbe probe, PingResult result) {
-    if (probe.complete(result)) {
-      inFlight.decrementAndGet();
-      return true;
+  /**
+   * Completes a probe with {@code result} and counts {@code event}, unless another outcome
+   * (e.g. a cancel) got there first.
+   *
+   * @return whether this call decided the outcome
+   */
+  boolean complete(PendingProbe probe, PingResult result, Event event) {
+    if (!probe.claim()) {
+      return false;
     }
-    return false;
+    counters.add(event);
+    inFlight.decrementAndGet();
+    probe.complete(result);
+    return true;
   }
 
-  /** Drops a probe whose future was just cancelled. */
+  /** Drops a probe whose future is being cancelled (it has claimed itself). */
   void cancelled(PendingProbe probe) {
     byToken.remove(probe.token, probe);
     inFlight.decrementAndGet();
   }
 
-  /** Completes a probe exceptionally once, e.g. on close. */
+  /** Completes a probe exceptionally, e.g. on close, unless it is already done. */
   void abort(PendingProbe probe, Throwable cause) {
     byToken.remove(probe.token, probe);
-    if (probe.completeExceptionally(cause)) {
+    if (probe.claim()) {
       inFlight.decrementAndGet();
+      probe.completeExceptionally(cause);
     }
   }
 
   /** Drops a probe whose send failed, completing it with {@code result}. */
   void failed(PendingProbe probe, PingResult result) {
     byToken.remove(probe.token, probe);
-    complete(probe, result);
+    complete(probe, result, Event.SEND_ERROR);
   }
 
   PendingProbe find(long token) {

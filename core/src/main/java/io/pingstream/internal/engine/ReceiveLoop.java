@@ -186,8 +186,7 @@ final class ReceiveLoop implements Runnable {
     probe.replied = true;
     Duration rtt = Duration.ofNanos(Math.max(0, receivedAt - probe.token));
     PingResult result = PingResult.reply(probe.target, probe.sequence, probe.sentAt(), rtt, reply.icmpLength, reply.ttl);
-    if (table.complete(probe, result)) {
-      counters.add(Event.REPLY);
+    if (table.complete(probe, result, Event.REPLY)) {
       publisher.accept(result);
     } else {
       counters.add(Event.LATE); // cancelled while the reply was on its way
@@ -196,8 +195,7 @@ final class ReceiveLoop implements Runnable {
 
   private void timeOut(PendingProbe probe) {
     PingResult result = PingResult.timeout(probe.target, probe.sequence, probe.sentAt());
-    if (table.complete(probe, result)) {
-      counters.add(Event.TIMEOUT);
+    if (table.complete(probe, result, Event.TIMEOUT)) {
       publisher.accept(result);
     }
   }
