@@ -147,7 +147,10 @@ public final class NetNamespace implements AutoCloseable {
           process.destroyForcibly();
           throw new IllegalStateException("timed out: " + String.join(" ", command));
         }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String output;
+        try (var stdout = process.getInputStream()) {
+          output = new String(stdout.readAllBytes(), StandardCharsets.UTF_8);
+        }
         if (process.exitValue() != 0) {
           throw new IllegalStateException(String.join(" ", command) + " exited with " + process.exitValue() + ": " + output);
         }

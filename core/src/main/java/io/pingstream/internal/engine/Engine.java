@@ -104,6 +104,9 @@ public final class Engine {
   }
 
   private IcmpSocket socketFor(IpFamily family) throws IOException {
+    if (closed) {
+      throw new EngineClosedException();
+    }
     IcmpSocket socket = sockets.get(family.ordinal());
     return socket != null ? socket : openSocket(family);
   }

@@ -1,0 +1,155 @@
+package io.pingstream;
+
+import static io.pingstream.LoopbackPingTest.await;
+import static io.pingstream.testing.Requirements.requireNftables;
+import static io.pingstream.testing.Requirements.requireRaw;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pingstream.testing.NetNamespace;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class LifecycleTest {
+
+  @Test
+  void closeWithProbesInFlightCompletesThemAndLeavesNothingBehind() throws Exception {
+    requireNftables();
+    try (var ns = NetNamespace.create().dropEchoRequests()) {
+      long fdsBefore = openFileDescriptors();
+      var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW).namespace(ns.path()).timeout(Duration.ofSeconds(30)));
+      List<CompletableFuture<PingResult>> inFlight = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        inFlight.add(engine.ping(InetAddress.getByName(i % 2 == 0 ? "127.0.0.1" : "::1")));
+      }
+      assertThat(engine.stats().inFlight()).isEqualTo(100);
+      assertThat(receiveThreads()).isEqualTo(1);
+
+      engine.close();
+
+      for (var future : inFlight) {
+        assertThatThrownBy(() -> future.get(1, TimeUnit.SECONDS))
+            .isInstanceOf(ExecutionException.class).cause().isInstanceOf(EngineClosedException.class);
+      }
+      assertThat(engine.stats().inFlight()).isZero();
+      assertThat(receiveThreads()).isZero();
+      assertThat(openFileDescriptors()).isEqualTo(fdsBefore);
+    }
+  }
+
+  @Test
+  void closeIsIdempotentAndLaterProbesFailFast() throws Exception {
+    requireRaw();
+    var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW));
+    assertThat(await(engine.ping(InetAddress.getByName("127.0.0.1"))).isReply()).isTrue();
+    engine.close();
+    engine.close();
+
+    assertThat(engine.isClosed()).isTrue();
+    assertThatThrownBy(() -> engine.ping(InetAddress.getByName("127.0.0.1")).get(1, TimeUnit.SECONDS))
+        .cause().isInstanceOf(EngineClosedException.class).hasMessage("the ping engine is closed");
+    assertThatThrownBy(() -> engine.open(IpFamily.IPV4)).isInstanceOf(EngineClosedException.class);
+  }
+
+  @Test
+  void anEngineThatNeverPingedOpensNothing() {
+    long fdsBefore = openFileDescriptors();
+    var engine = PingEngine.create(PingOptions.defaults());
+    assertThat(engine.socketMode(IpFamily.IPV4)).isEmpty();
+    assertThat(receiveThreads()).isZero();
+    engine.close();
+    assertThat(openFileDescriptors()).isEqualTo(fdsBefore);
+  }
+
+  @Test
+  void cancellingAProbeForgetsItAtOnce() throws Exception {
+    requireNftables();
+    try (var ns = NetNamespace.create().dropEchoRequests();
+        var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW).namespace(ns.path()).timeout(Duration.ofMillis(200)))) {
+      var future = engine.ping(InetAddress.getByName("127.0.0.1"));
+      assertThat(engine.stats().inFlight()).isEqualTo(1);
+
+      assertThat(future.cancel(true)).isTrue();
+
+      assertThat(engine.stats().inFlight()).isZero();
+      Thread.sleep(400); // past the deadline: a cancelled probe must not time out as well
+      assertThat(engine.stats().timeouts()).isZero();
+      assertThat(future.isCancelled()).isTrue();
+    }
+  }
+
+  @Test
+  void aReplyToACancelledProbeIsCountedLateNotDelivered() throws Exception {
+    requireRaw();
+    try (var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW))) {
+      var target = InetAddress.getByName("127.0.0.1");
+      await(engine.ping(target)); // socket and loop up
+      int cancelled = 0;
+      for (int i = 0; i < 200; i++) {
+        if (engine.ping(target).cancel(true)) {
+          cancelled++;
+        }
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (engine.stats().late() + engine.stats().replies() < 201 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      EngineStats stats = engine.stats();
+      assertThat(stats.late()).isEqualTo(cancelled);
+      assertThat(stats.replies()).isEqualTo(201 - cancelled);
+      assertThat(stats.inFlight()).isZero();
+    }
+  }
+
+  @Test
+  void theResultsFluxSeesEveryOutcomeAndCompletesOnClose() throws Exception {
+    requireRaw();
+    var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW));
+    List<PingResult> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var completed = new CompletableFuture<Void>();
+    engine.results().subscribe(seen::add, completed::completeExceptionally, () -> completed.complete(null));
+    List<PingResult> returned = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      returned.add(await(engine.ping(InetAddress.getByName("127.0.0." + (i + 1)))));
+    }
+    engine.close();
+    completed.get(2, TimeUnit.SECONDS);
+
+    assertThat(seen).containsExactlyInAnyOrderElementsOf(returned);
+  }
+
+  /** Open sockets and eventfds of this JVM: what an engine may hold. */
+  static long openFileDescriptors() {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.map(LifecycleTest::linkTarget)
+          .filter(target -> target.startsWith("socket:") || target.contains("eventfd"))
+          .count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String linkTarget(Path fd) {
+    try {
+      return Files.readSymbolicLink(fd).toString();
+    } catch (IOException e) {
+      return ""; // closed while listing
+    }
+  }
+
+  static long receiveThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.getName().startsWith("pingstream-receive"))
+        .count();
+  }
+}
