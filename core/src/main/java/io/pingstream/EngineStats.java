@@ -5,26 +5,33 @@ package io.pingstream;
  * was dropped and why. A snapshot; each counter is read atomically, not the whole record.
  *
  * @param sent probes handed to the kernel
- * @param sendErrors probes the kernel refused (completed as {@link PingOutcome#ERROR})
+ * @param sendErrors probes the kernel refused (completed as {@link ErrorKind#SEND_FAILED})
  * @param replies replies matched to a waiting probe
  * @param timeouts probes that timed out
+ * @param icmpErrors probes answered by an ICMP error (unreachable, time exceeded, ...)
  * @param duplicates further replies to a probe that already had one (before its deadline)
- * @param late replies with this engine's signature whose probe is gone (timed out or cancelled)
- * @param foreign echo replies to another process's or engine's probes
+ * @param late replies or errors with this engine's signature whose probe is gone (timed out or
+ *     cancelled) or already answered
+ * @param foreign echo replies to another process's or engine's probes that reached user space
+ *     (RAW sockets drop most of them in the kernel already)
  * @param malformed truncated, inconsistent or wrongly matched packets
  * @param badChecksums RAW IPv4 replies whose checksum does not add up
- * @param otherIcmp other ICMP messages a RAW socket let through (errors, for now ignored)
- * @param inFlight probes currently waiting for their reply
+ * @param otherIcmp other ICMP messages, and errors that do not quote a request of ours
+ * @param receiveDropped datagrams the kernel dropped because the receive buffer was full
+ *     ({@code SO_RXQ_OVFL}); raise {@link PingOptions#receiveBufferSize(int)} if this grows
+ * @param inFlight probes currently waiting for their outcome
  */
 public record EngineStats(
     long sent,
     long sendErrors,
     long replies,
     long timeouts,
+    long icmpErrors,
     long duplicates,
     long late,
     long foreign,
     long malformed,
     long badChecksums,
     long otherIcmp,
+    long receiveDropped,
     long inFlight) {}

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,8 +31,7 @@ public final class PingOptions {
   /** Largest socket buffer size. */
   public static final int MAX_BUFFER = 1 << 30;
 
-  private static final PingOptions DEFAULTS =
-      new PingOptions(SelectionPolicy.DGRAM_RAW, ProbeSettings.DEFAULTS, null, null, null, 0, DEFAULT_RECEIVE_BUFFER, null);
+  private static final PingOptions DEFAULTS = new PingOptions(new Fields());
 
   private final SelectionPolicy policy;
   private final ProbeSettings probeSettings;
@@ -41,24 +41,51 @@ public final class PingOptions {
   private final int sendBufferSize;
   private final int receiveBufferSize;
   private final @Nullable Path namespace;
+  private final boolean dontFragment;
+  private final @Nullable String interfaceName;
 
-  private PingOptions(
-      SelectionPolicy policy,
-      ProbeSettings probeSettings,
-      @Nullable Integer tos,
-      @Nullable Inet4Address sourceV4,
-      @Nullable Inet6Address sourceV6,
-      int sendBufferSize,
-      int receiveBufferSize,
-      @Nullable Path namespace) {
-    this.policy = policy;
-    this.probeSettings = probeSettings;
-    this.tos = tos;
-    this.sourceV4 = sourceV4;
-    this.sourceV6 = sourceV6;
-    this.sendBufferSize = sendBufferSize;
-    this.receiveBufferSize = receiveBufferSize;
-    this.namespace = namespace;
+  private PingOptions(Fields fields) {
+    this.policy = fields.policy;
+    this.probeSettings = fields.probeSettings;
+    this.tos = fields.tos;
+    this.sourceV4 = fields.sourceV4;
+    this.sourceV6 = fields.sourceV6;
+    this.sendBufferSize = fields.sendBufferSize;
+    this.receiveBufferSize = fields.receiveBufferSize;
+    this.namespace = fields.namespace;
+    this.dontFragment = fields.dontFragment;
+    this.interfaceName = fields.interfaceName;
+  }
+
+  /** A copy of these options with one change. */
+  private PingOptions with(Consumer<Fields> change) {
+    var fields = new Fields();
+    fields.policy = policy;
+    fields.probeSettings = probeSettings;
+    fields.tos = tos;
+    fields.sourceV4 = sourceV4;
+    fields.sourceV6 = sourceV6;
+    fields.sendBufferSize = sendBufferSize;
+    fields.receiveBufferSize = receiveBufferSize;
+    fields.namespace = namespace;
+    fields.dontFragment = dontFragment;
+    fields.interfaceName = interfaceName;
+    change.accept(fields);
+    return new PingOptions(fields);
+  }
+
+  /** The mutable twin of the fields, only ever touched inside {@link #with}. */
+  private static final class Fields {
+    SelectionPolicy policy = SelectionPolicy.DGRAM_RAW;
+    ProbeSettings probeSettings = ProbeSettings.DEFAULTS;
+    @Nullable Integer tos;
+    @Nullable Inet4Address sourceV4;
+    @Nullable Inet6Address sourceV6;
+    int sendBufferSize;
+    int receiveBufferSize = DEFAULT_RECEIVE_BUFFER;
+    @Nullable Path namespace;
+    boolean dontFragment;
+    @Nullable String interfaceName;
   }
 
   /**
@@ -77,7 +104,7 @@ public final class PingOptions {
   /** A copy with another socket selection policy. */
   public PingOptions policy(SelectionPolicy policy) {
     Objects.requireNonNull(policy, "policy");
-    return new PingOptions(policy, probeSettings, tos, sourceV4, sourceV6, sendBufferSize, receiveBufferSize, namespace);
+    return with(fields -> fields.policy = policy);
   }
 
   /** Timeout, size and TTL of a probe sent without explicit {@link ProbeSettings}. */
@@ -88,7 +115,7 @@ public final class PingOptions {
   /** A copy with other default probe settings. */
   public PingOptions probeSettings(ProbeSettings probeSettings) {
     Objects.requireNonNull(probeSettings, "probeSettings");
-    return new PingOptions(policy, probeSettings, tos, sourceV4, sourceV6, sendBufferSize, receiveBufferSize, namespace);
+    return with(fields -> fields.probeSettings = probeSettings);
   }
 
   /** The default timeout. */
@@ -132,7 +159,7 @@ public final class PingOptions {
   /** A copy with another TOS / traffic class, in [0, 255]. */
   public PingOptions tos(int tos) {
     Integer checked = Checks.inRange("tos", tos, 0, 255);
-    return new PingOptions(policy, probeSettings, checked, sourceV4, sourceV6, sendBufferSize, receiveBufferSize, namespace);
+    return with(fields -> fields.tos = checked);
   }
 
   /** The source address that probes of {@code family} are sent from, if set. */
@@ -150,9 +177,9 @@ public final class PingOptions {
       throw new IllegalArgumentException("source must be a unicast address, was " + source.getHostAddress());
     }
     if (source instanceof Inet4Address v4) {
-      return new PingOptions(policy, probeSettings, tos, v4, sourceV6, sendBufferSize, receiveBufferSize, namespace);
+      return with(fields -> fields.sourceV4 = v4);
     }
-    return new PingOptions(policy, probeSettings, tos, sourceV4, (Inet6Address) source, sendBufferSize, receiveBufferSize, namespace);
+    return with(fields -> fields.sourceV6 = (Inet6Address) source);
   }
 
   /** The requested send buffer size in bytes, 0 for the system's default. */
@@ -166,7 +193,8 @@ public final class PingOptions {
    * net.core.wmem_max}; without it the kernel caps it there.
    */
   public PingOptions sendBufferSize(int bytes) {
-    return new PingOptions(policy, probeSettings, tos, sourceV4, sourceV6, bufferSize("sendBufferSize", bytes), receiveBufferSize, namespace);
+    int checked = bufferSize("sendBufferSize", bytes);
+    return with(fields -> fields.sendBufferSize = checked);
   }
 
   /** The requested receive buffer size in bytes, 0 for the system's default. */
@@ -180,7 +208,8 @@ public final class PingOptions {
    * net.core.rmem_max}; without it the kernel caps it there.
    */
   public PingOptions receiveBufferSize(int bytes) {
-    return new PingOptions(policy, probeSettings, tos, sourceV4, sourceV6, sendBufferSize, bufferSize("receiveBufferSize", bytes), namespace);
+    int checked = bufferSize("receiveBufferSize", bytes);
+    return with(fields -> fields.receiveBufferSize = checked);
   }
 
   /** The network namespace the sockets are opened in, if not the current one. */
@@ -196,7 +225,43 @@ public final class PingOptions {
    */
   public PingOptions namespace(Path namespace) {
     Objects.requireNonNull(namespace, "namespace");
-    return new PingOptions(policy, probeSettings, tos, sourceV4, sourceV6, sendBufferSize, receiveBufferSize, namespace);
+    return with(fields -> fields.namespace = namespace);
+  }
+
+  /** Whether probes forbid fragmentation (the IPv4 DF bit; IPv6 never fragments in transit). */
+  public boolean dontFragment() {
+    return dontFragment;
+  }
+
+  /**
+   * A copy that sets or clears don't-fragment: {@code IP_MTU_DISCOVER = IP_PMTUDISC_DO} for
+   * IPv4, {@code IPV6_DONTFRAG} for IPv6. A probe larger than the path MTU then fails with
+   * {@code EMSGSIZE} or an ICMP "fragmentation needed" / "packet too big" error instead of being
+   * fragmented, which is how path-MTU checks are done.
+   */
+  public PingOptions dontFragment(boolean dontFragment) {
+    return with(fields -> fields.dontFragment = dontFragment);
+  }
+
+  /** The interface the sockets are bound to, if any. */
+  public Optional<String> interfaceName() {
+    return Optional.ofNullable(interfaceName);
+  }
+
+  /**
+   * A copy that binds the sockets to a network interface ({@code SO_BINDTODEVICE}), e.g. {@code
+   * eth1} or a VRF device: probes leave and replies arrive only through it. Binding usually needs
+   * {@code CAP_NET_RAW}.
+   *
+   * @param interfaceName 1 to 15 characters, no '/' or whitespace
+   */
+  public PingOptions interfaceName(String interfaceName) {
+    Objects.requireNonNull(interfaceName, "interfaceName");
+    if (interfaceName.isEmpty() || interfaceName.length() > 15 || !interfaceName.matches("[^/\\s]+")) {
+      throw new IllegalArgumentException(
+          "interfaceName must be 1 to 15 characters without '/' or whitespace, was \"" + interfaceName + "\"");
+    }
+    return with(fields -> fields.interfaceName = interfaceName);
   }
 
   private static int bufferSize(String name, int bytes) {
@@ -207,6 +272,7 @@ public final class PingOptions {
   public String toString() {
     return "PingOptions{policy=" + policy + ", " + probeSettings + ", tos=" + (tos == null ? "default" : tos)
         + ", sourceV4=" + sourceV4 + ", sourceV6=" + sourceV6 + ", sendBufferSize=" + sendBufferSize
-        + ", receiveBufferSize=" + receiveBufferSize + ", namespace=" + namespace + "}";
+        + ", receiveBufferSize=" + receiveBufferSize + ", namespace=" + namespace
+        + ", dontFragment=" + dontFragment + ", interfaceName=" + interfaceName + "}";
   }
 }

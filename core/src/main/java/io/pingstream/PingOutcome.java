@@ -6,6 +6,15 @@ public enum PingOutcome {
   REPLY,
   /** No reply within the timeout. A reply that comes later is counted as late and ignored. */
   TIMEOUT,
-  /** The probe could not be sent (or was answered by an error); the result has the cause. */
-  ERROR
+  /**
+   * The probe could not be sent, or an ICMP error answered it; {@link PingResult#errorKind()}
+   * says which and {@link PingResult#error()} has the cause.
+   */
+  ERROR,
+  /**
+   * A further reply to a probe that already had one, with its own RTT. Never the outcome of a
+   * probe's future: only {@link PingEngine#results()} reports duplicates, so that they are
+   * counted without being mistaken for a new measurement.
+   */
+  DUPLICATE
 }

@@ -22,10 +22,21 @@ public final class PingResult {
   private final long rttNanos;
   private final int bytes;
   private final int ttl;
+  private final @Nullable TimestampSource timestampSource;
+  private final @Nullable ErrorKind errorKind;
   private final @Nullable Throwable error;
 
   private PingResult(
-      InetAddress target, int sequence, Instant sentAt, PingOutcome outcome, long rttNanos, int bytes, int ttl, @Nullable Throwable error) {
+      InetAddress target,
+      int sequence,
+      Instant sentAt,
+      PingOutcome outcome,
+      long rttNanos,
+      int bytes,
+      int ttl,
+      @Nullable TimestampSource timestampSource,
+      @Nullable ErrorKind errorKind,
+      @Nullable Throwable error) {
     this.target = Objects.requireNonNull(target, "target");
     this.sequence = sequence;
     this.sentAt = Objects.requireNonNull(sentAt, "sentAt");
@@ -33,7 +44,19 @@ public final class PingResult {
     this.rttNanos = rttNanos;
     this.bytes = bytes;
     this.ttl = ttl;
+    this.timestampSource = timestampSource;
+    this.errorKind = errorKind;
     this.error = error;
+  }
+
+  /**
+   * A reply measured by the JVM's clock.
+   *
+   * @param bytes the ICMP message length of the reply (header and payload)
+   * @param ttl the reply's TTL / hop limit, or -1 when unknown
+   */
+  public static PingResult reply(InetAddress target, int sequence, Instant sentAt, Duration rtt, int bytes, int ttl) {
+    return reply(target, sequence, sentAt, rtt, bytes, ttl, TimestampSource.USER);
   }
 
   /**
@@ -41,23 +64,41 @@ public final class PingResult {
    *
    * @param bytes the ICMP message length of the reply (header and payload)
    * @param ttl the reply's TTL / hop limit, or -1 when unknown
+   * @param source the clock that measured {@code rtt}
    */
-  public static PingResult reply(InetAddress target, int sequence, Instant sentAt, Duration rtt, int bytes, int ttl) {
+  public static PingResult reply(
+      InetAddress target, int sequence, Instant sentAt, Duration rtt, int bytes, int ttl, TimestampSource source) {
+    return answer(PingOutcome.REPLY, target, sequence, sentAt, rtt, bytes, ttl, source);
+  }
+
+  /** A further reply to a probe that already had one; see {@link PingOutcome#DUPLICATE}. */
+  public static PingResult duplicate(
+      InetAddress target, int sequence, Instant sentAt, Duration rtt, int bytes, int ttl, TimestampSource source) {
+    return answer(PingOutcome.DUPLICATE, target, sequence, sentAt, rtt, bytes, ttl, source);
+  }
+
+  private static PingResult answer(
+      PingOutcome outcome, InetAddress target, int sequence, Instant sentAt, Duration rtt, int bytes, int ttl, TimestampSource source) {
     if (rtt.isNegative()) {
       throw new IllegalArgumentException("rtt must not be negative, was " + rtt);
     }
-    return new PingResult(target, sequence, sentAt, PingOutcome.REPLY, rtt.toNanos(), bytes, ttl, null);
+    Objects.requireNonNull(source, "source");
+    return new PingResult(target, sequence, sentAt, outcome, rtt.toNanos(), bytes, ttl, source, null, null);
   }
 
   /** A timeout. */
   public static PingResult timeout(InetAddress target, int sequence, Instant sentAt) {
-    return new PingResult(target, sequence, sentAt, PingOutcome.TIMEOUT, -1, 0, -1, null);
+    return new PingResult(target, sequence, sentAt, PingOutcome.TIMEOUT, -1, 0, -1, null, null, null);
   }
 
-  /** An error, such as a send failure. */
+  /**
+   * An error. Its kind is that of an {@link IcmpErrorException} cause, else {@link
+   * ErrorKind#SEND_FAILED}.
+   */
   public static PingResult error(InetAddress target, int sequence, Instant sentAt, Throwable cause) {
     Objects.requireNonNull(cause, "cause");
-    return new PingResult(target, sequence, sentAt, PingOutcome.ERROR, -1, 0, -1, cause);
+    ErrorKind kind = cause instanceof IcmpErrorException icmp ? icmp.kind() : ErrorKind.SEND_FAILED;
+    return new PingResult(target, sequence, sentAt, PingOutcome.ERROR, -1, 0, -1, null, kind, cause);
   }
 
   /** The address the probe was sent to. */
@@ -85,12 +126,17 @@ public final class PingResult {
     return outcome == PingOutcome.REPLY;
   }
 
-  /** The round-trip time of a reply; empty otherwise. */
+  /** The round-trip time of a reply or duplicate; empty otherwise. */
   public Optional<Duration> rtt() {
-    return outcome == PingOutcome.REPLY ? Optional.of(Duration.ofNanos(rttNanos)) : Optional.empty();
+    return rttNanos >= 0 ? Optional.of(Duration.ofNanos(rttNanos)) : Optional.empty();
   }
 
-  /** The round-trip time of a reply in nanoseconds; -1 otherwise. */
+  /** Which clock measured {@link #rtt()}; empty without an RTT. */
+  public Optional<TimestampSource> timestampSource() {
+    return Optional.ofNullable(timestampSource);
+  }
+
+  /** The round-trip time of a reply or duplicate in nanoseconds; -1 otherwise. */
   public long rttNanos() {
     return rttNanos;
   }
@@ -105,7 +151,15 @@ public final class PingResult {
     return ttl < 0 ? OptionalInt.empty() : OptionalInt.of(ttl);
   }
 
-  /** The cause of an {@link PingOutcome#ERROR}; empty otherwise. */
+  /** Why an {@link PingOutcome#ERROR} happened; empty otherwise. */
+  public Optional<ErrorKind> errorKind() {
+    return Optional.ofNullable(errorKind);
+  }
+
+  /**
+   * The cause of an {@link PingOutcome#ERROR}: an {@link IcmpErrorException} for ICMP errors, a
+   * {@link NativeIoException} for send failures; empty otherwise.
+   */
   public Optional<Throwable> error() {
     return Optional.ofNullable(error);
   }
@@ -115,9 +169,11 @@ public final class PingResult {
     String head = "PingResult{" + target.getHostAddress() + " seq=" + sequence + " " + outcome;
     switch (outcome) {
       case REPLY:
-        return head + " rtt=" + Duration.ofNanos(rttNanos) + " bytes=" + bytes + (ttl < 0 ? "" : " ttl=" + ttl) + "}";
+      case DUPLICATE:
+        return head + " rtt=" + Duration.ofNanos(rttNanos) + " (" + timestampSource + ") bytes=" + bytes
+            + (ttl < 0 ? "" : " ttl=" + ttl) + "}";
       case ERROR:
-        return head + " error=" + error + "}";
+        return head + " " + errorKind + ": " + (error == null ? "" : error.getMessage()) + "}";
       default:
         return head + "}";
     }

@@ -7,17 +7,21 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pingstream.testing.NetNamespace.Commands;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** RAW sockets see every echo reply of the host: only our own may match our probes. */
+/**
+ * RAW sockets see every echo reply of the host. The kernel filter (BPF) drops the ones that do
+ * not carry our signature, so they never reach user space, let alone match a probe.
+ */
 class ForeignTrafficTest {
 
   @Test
-  void anotherEnginesRepliesAreCountedForeignAndNeverMatched() throws Exception {
+  void anotherEnginesRepliesNeverReachOurs() throws Exception {
     requireRaw();
     var options = PingOptions.defaults().policy(SelectionPolicy.RAW);
     try (var ours = PingEngine.create(options); var theirs = PingEngine.create(options)) {
@@ -36,18 +40,16 @@ class ForeignTrafficTest {
         assertThat(await(mine.get(i)).sequence()).isEqualTo(i);
         assertThat(await(others.get(i)).sequence()).isEqualTo(i);
       }
-      awaitCounter(() -> ours.stats().foreign(), 300);
-      awaitCounter(() -> theirs.stats().foreign(), 300);
 
-      assertThat(ours.stats().replies()).isEqualTo(300);
-      assertThat(ours.stats().foreign()).isEqualTo(300);
-      assertThat(ours.stats().malformed()).isZero();
-      assertThat(ours.stats().duplicates()).isZero();
+      for (EngineStats stats : List.of(ours.stats(), theirs.stats())) {
+        assertThat(stats.replies()).isEqualTo(300);
+        assertThat(stats.foreign() + stats.malformed() + stats.duplicates() + stats.late()).isZero();
+      }
     }
   }
 
   @Test
-  void theSystemPingsRepliesNeverMatchOurProbes() throws Exception {
+  void aFloodFromTheSystemPingNeverReachesOurReceiveLoop() throws Exception {
     requireRaw();
     assumeTrue(Commands.exists("ping"), "ping is not installed (Debian package iputils-ping)");
     try (var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW))) {
@@ -56,23 +58,16 @@ class ForeignTrafficTest {
       var flood = new ProcessBuilder("ping", "-n", "-q", "-c", "500", "-i", "0.002", "127.0.0.1").redirectErrorStream(true).start();
       int replies = 0;
       while (flood.isAlive()) {
-        PingResult result = await(engine.ping(target));
-        assertThat(result.outcome()).isEqualTo(PingOutcome.REPLY);
+        assertThat(await(engine.ping(target)).outcome()).isEqualTo(PingOutcome.REPLY);
         replies++;
       }
-      assertThat(flood.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      awaitCounter(() -> engine.stats().foreign(), 500);
+      String summary = new String(flood.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
+      assertThat(summary).contains("500 packets transmitted, 500 received");
+      assertThat(replies).isPositive();
       assertThat(engine.stats().replies()).isEqualTo(replies);
-      assertThat(engine.stats().foreign()).isEqualTo(500);
+      assertThat(engine.stats().foreign()).isZero();
       assertThat(engine.stats().malformed() + engine.stats().duplicates() + engine.stats().late()).isZero();
-    }
-  }
-
-  private static void awaitCounter(java.util.function.LongSupplier counter, long expected) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (counter.getAsLong() < expected && System.nanoTime() < deadline) {
-      Thread.sleep(5);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.pingstream.internal.codec;
 
+import io.pingstream.ErrorKind;
 import java.nio.ByteBuffer;
 
 /**
@@ -75,6 +76,7 @@ public final class EchoCodec {
   public static Decoded decode(ByteBuffer buffer, int received, int length, boolean ipv6, boolean withIpHeader, EchoReply out) {
     int start = 0;
     out.ttl = -1;
+    out.quotedDestination = -1;
     if (withIpHeader) {
       if (received < IPV4_HEADER) {
         return Decoded.MALFORMED;
@@ -99,11 +101,10 @@ public final class EchoCodec {
     int type = buffer.get(start) & 0xFF;
     out.type = type;
     out.code = buffer.get(start + 1) & 0xFF;
-    if (type != (ipv6 ? ICMPV6_ECHO_REPLY : ICMP_ECHO_REPLY)) {
+    boolean reply = type == (ipv6 ? ICMPV6_ECHO_REPLY : ICMP_ECHO_REPLY);
+    boolean error = isError(ipv6, type);
+    if (!reply && !error) {
       return Decoded.OTHER_ICMP;
-    }
-    if (received - start < ICMP_HEADER + MIN_PAYLOAD) {
-      return Decoded.MALFORMED;
     }
     // The kernel verifies ICMPv6 and DGRAM checksums; RAW IPv4 delivers before verifying.
     boolean complete = received >= start + icmpLength;
@@ -111,18 +112,101 @@ public final class EchoCodec {
       return Decoded.BAD_CHECKSUM;
     }
     out.icmpLength = icmpLength;
+    if (error) {
+      return decodeQuotedPacket(buffer, start + ICMP_HEADER, received, ipv6, out);
+    }
+    return readEcho(buffer, start, received, out) ? Decoded.ECHO_REPLY : Decoded.MALFORMED;
+  }
+
+  /**
+   * Decodes the request an ICMP error quotes, given as a whole IP packet (what RAW sockets
+   * receive after the error's own header).
+   */
+  private static Decoded decodeQuotedPacket(ByteBuffer buffer, int start, int received, boolean ipv6, EchoReply out) {
+    int headerLength;
+    int protocol;
+    if (ipv6) {
+      headerLength = IPV6_HEADER;
+      if (received - start < headerLength) {
+        return Decoded.MALFORMED;
+      }
+      protocol = buffer.get(start + 6) & 0xFF;
+      out.quotedDestination = start + 24;
+    } else {
+      if (received - start < IPV4_HEADER) {
+        return Decoded.MALFORMED;
+      }
+      headerLength = (buffer.get(start) & 0x0F) * 4;
+      protocol = buffer.get(start + 9) & 0xFF;
+      out.quotedDestination = start + 16;
+      if (headerLength < IPV4_HEADER || (buffer.get(start) & 0xF0) != 0x40) {
+        return Decoded.MALFORMED;
+      }
+    }
+    if (protocol != (ipv6 ? 58 : 1)) {
+      return Decoded.OTHER_ICMP; // quotes something else than an ICMP packet
+    }
+    return decodeQuotedRequest(buffer, start + headerLength, received, ipv6, out);
+  }
+
+  /**
+   * Decodes a quoted echo request given from its ICMP header on (what a DGRAM socket's error
+   * queue holds); returns {@link Decoded#ICMP_ERROR} with the request's fields in {@code out}.
+   */
+  public static Decoded decodeQuotedRequest(ByteBuffer buffer, int start, int received, boolean ipv6, EchoReply out) {
+    if (received - start < ICMP_HEADER) {
+      return Decoded.MALFORMED;
+    }
+    if ((buffer.get(start) & 0xFF) != (ipv6 ? ICMPV6_ECHO_REQUEST : ICMP_ECHO_REQUEST)) {
+      return Decoded.OTHER_ICMP;
+    }
+    // Without the signature and token the request cannot be told apart from others' requests.
+    return readEcho(buffer, start, received, out) ? Decoded.ICMP_ERROR : Decoded.MALFORMED;
+  }
+
+  private static boolean readEcho(ByteBuffer buffer, int start, int received, EchoReply out) {
+    if (received - start < ICMP_HEADER + MIN_PAYLOAD) {
+      return false;
+    }
     out.identifier = buffer.getShort(start + 4) & 0xFFFF;
     out.sequence = buffer.getShort(start + 6) & 0xFFFF;
     out.signature = buffer.getLong(start + 8);
     out.token = buffer.getLong(start + 16);
-    return Decoded.ECHO_REPLY;
+    return true;
+  }
+
+  /** Whether {@code type} is an ICMP error that quotes the packet that caused it. */
+  public static boolean isError(boolean ipv6, int type) {
+    return ipv6 ? type >= 1 && type <= 4 : type == 3 || type == 11 || type == 12;
+  }
+
+  /** What an ICMP error type means. */
+  public static ErrorKind errorKind(boolean ipv6, int type) {
+    if (ipv6) {
+      return switch (type) {
+        case 1 -> ErrorKind.DESTINATION_UNREACHABLE;
+        case 2 -> ErrorKind.PACKET_TOO_BIG;
+        case 3 -> ErrorKind.TIME_EXCEEDED;
+        default -> ErrorKind.PARAMETER_PROBLEM;
+      };
+    }
+    return switch (type) {
+      case 3 -> ErrorKind.DESTINATION_UNREACHABLE;
+      case 11 -> ErrorKind.TIME_EXCEEDED;
+      default -> ErrorKind.PARAMETER_PROBLEM;
+    };
   }
 
   /** What a received datagram turned out to be. */
   public enum Decoded {
     /** An echo reply with a full signature and token; fields of {@link EchoReply} are set. */
     ECHO_REPLY,
-    /** Another ICMP type (an error, or a request seen by a RAW socket). */
+    /**
+     * An ICMP error quoting an echo request: {@link EchoReply#type} and {@link EchoReply#code}
+     * are the error's, the other fields the quoted request's.
+     */
+    ICMP_ERROR,
+    /** Another ICMP type, or an error quoting something else than an echo request. */
     OTHER_ICMP,
     /** Too short or inconsistent headers. */
     MALFORMED,
@@ -141,5 +225,7 @@ public final class EchoCodec {
     public int icmpLength;
     /** IPv4 header TTL when the datagram carried one, else -1. */
     public int ttl;
+    /** For {@link Decoded#ICMP_ERROR} from a RAW socket: index of the quoted destination address. */
+    public int quotedDestination = -1;
   }
 }

@@ -119,7 +119,7 @@ public final class Engine {
     if (socket != null) {
       return socket;
     }
-    socket = SocketOpener.open(family, options, identifier);
+    socket = SocketOpener.open(family, options, identifier, signature);
     startLoop().attach(socket);
     sockets.set(family.ordinal(), socket);
     return socket;

@@ -7,13 +7,14 @@ import io.pingstream.NativeIoException;
 import io.pingstream.PingOptions;
 import io.pingstream.ProbeSettings;
 import io.pingstream.SocketMode;
+import io.pingstream.TimestampSource;
 import io.pingstream.internal.codec.EchoCodec;
 import io.pingstream.internal.jna.Errors;
 import io.pingstream.internal.jna.LibC;
 import io.pingstream.internal.jna.SocketAddresses;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.OptionalInt;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One ICMP or ICMPv6 socket, RAW or DGRAM, non-blocking, with its send buffers. Sends are
@@ -23,39 +24,49 @@ final class IcmpSocket {
 
   /** errno-like code {@link #send} returns once the socket is closed. */
   static final int CLOSED = -1;
+  /** The TTL value that means "the system's default" to IP_TTL and IPV6_UNICAST_HOPS. */
+  private static final int SYSTEM_TTL = -1;
 
   private static final int PACKET_CAPACITY = ProbeSettings.MAX_SIZE;
   private static final int ADDRESS_OFFSET = PACKET_CAPACITY;
   private static final int MSGHDR_OFFSET = ADDRESS_OFFSET + SocketAddresses.MAX_SIZE;
   private static final int IOVEC_OFFSET = MSGHDR_OFFSET + 56;
   private static final int CMSG_OFFSET = IOVEC_OFFSET + 16;
-  private static final int CMSG_SPACE_INT = 24; // CMSG_SPACE(sizeof(int)) on LP64
+  private static final int CMSG_SPACE_INT = 24; // CMSG_SPACE(sizeof(u32)) on LP64
   private static final int POLLFD_OFFSET = CMSG_OFFSET + CMSG_SPACE_INT;
-  private static final int SEND_MEMORY = POLLFD_OFFSET + 8;
+  private static final int OPTION_OFFSET = POLLFD_OFFSET + 8;
+  private static final int SEND_MEMORY = OPTION_OFFSET + 8;
 
   final IpFamily family;
   final SocketMode mode;
   final int fd;
   /** The identifier we write; DGRAM sockets get theirs rewritten by the kernel. */
   final int identifier;
+  /** The most exact clock this socket's replies can be measured with. */
+  final TimestampSource timestamps;
   private final boolean ipv6;
-  private final int defaultTtl;
   private final Memory sendMemory = new Memory(SEND_MEMORY);
   private final ByteBuffer packet = sendMemory.getByteBuffer(0, PACKET_CAPACITY).order(ByteOrder.BIG_ENDIAN);
   private final ByteBuffer structs = sendMemory.getByteBuffer(0, SEND_MEMORY).order(ByteOrder.nativeOrder());
   private final Pointer addressPointer = sendMemory.share(ADDRESS_OFFSET);
   private final Pointer messagePointer = sendMemory.share(MSGHDR_OFFSET);
   private final Pointer pollPointer = sendMemory.share(POLLFD_OFFSET);
+  private final Pointer optionPointer = sendMemory.share(OPTION_OFFSET);
   private int nextSequence;
+  /** Key of the next transmit timestamp; starts at random so that kernel-chosen keys never match. */
+  private int nextTxKey = ThreadLocalRandom.current().nextInt();
+  /** The TTL the socket currently sends with ({@link #SYSTEM_TTL} for the default). */
+  private int currentTtl;
   private boolean closed;
 
-  private IcmpSocket(IpFamily family, SocketMode mode, int fd, int identifier, int defaultTtl) {
+  private IcmpSocket(IpFamily family, SocketMode mode, int fd, int identifier, int ttl, TimestampSource timestamps) {
     this.family = family;
     this.mode = mode;
     this.fd = fd;
     this.identifier = identifier;
     this.ipv6 = family == IpFamily.IPV6;
-    this.defaultTtl = defaultTtl;
+    this.currentTtl = ttl;
+    this.timestamps = timestamps;
     var iovec = sendMemory.share(IOVEC_OFFSET);
     iovec.setPointer(0, sendMemory);
     messagePointer.setPointer(0, addressPointer);
@@ -63,6 +74,10 @@ final class IcmpSocket {
     messagePointer.setLong(24, 1);
     messagePointer.setPointer(32, sendMemory.share(CMSG_OFFSET));
     messagePointer.setLong(40, CMSG_SPACE_INT);
+    // The one control message we send: this packet's transmit timestamp key.
+    structs.putLong(CMSG_OFFSET, 20); // CMSG_LEN(sizeof(u32))
+    structs.putInt(CMSG_OFFSET + 8, LibC.SOL_SOCKET);
+    structs.putInt(CMSG_OFFSET + 12, LibC.SCM_TS_OPT_ID);
   }
 
   /**
@@ -71,7 +86,7 @@ final class IcmpSocket {
    * @throws NativeIoException from {@code socket(2)} when the mode is not allowed, or from the
    *     option that could not be applied
    */
-  static IcmpSocket open(IpFamily family, SocketMode mode, PingOptions options, int identifier) throws NativeIoException {
+  static IcmpSocket open(IpFamily family, SocketMode mode, PingOptions options, int identifier, long signature) throws NativeIoException {
     boolean ipv6 = family == IpFamily.IPV6;
     int fd = LibC.socket(
         ipv6 ? LibC.AF_INET6 : LibC.AF_INET,
@@ -79,28 +94,47 @@ final class IcmpSocket {
         ipv6 ? LibC.IPPROTO_ICMPV6 : LibC.IPPROTO_ICMP);
     Errors.check("socket", fd);
     try {
-      var socketOptions = new SocketOptions(fd);
+      var socket = new SocketOptions(fd);
+      int ipLevel = ipv6 ? LibC.IPPROTO_IPV6 : LibC.IPPROTO_IP;
       if (mode == SocketMode.RAW) {
-        socketOptions.installIcmpFilter(ipv6);
+        socket.installIcmpFilter(ipv6);
+        Memory program = RawSocketFilter.program(ipv6, signature);
+        socket.attachFilter(program, RawSocketFilter.length(program)); // else user space filters alone
+      } else {
+        // DGRAM sockets learn of ICMP errors only through the error queue.
+        socket.trySetInt(ipLevel, ipv6 ? LibC.IPV6_RECVERR : LibC.IP_RECVERR, 1);
       }
-      OptionalInt ttl = options.ttl();
-      if (ttl.isPresent()) {
-        socketOptions.setInt(ipv6 ? LibC.IPPROTO_IPV6 : LibC.IPPROTO_IP, ipv6 ? LibC.IPV6_UNICAST_HOPS : LibC.IP_TTL, ipv6 ? "IPV6_UNICAST_HOPS" : "IP_TTL", ttl.getAsInt());
+      TimestampSource timestamps = socket.enableTimestamps(KernelFeatures.perPacketTimestampKey());
+      socket.trySetInt(ipLevel, ipv6 ? LibC.IPV6_RECVHOPLIMIT : LibC.IP_RECVTTL, 1);
+      socket.trySetInt(LibC.SOL_SOCKET, LibC.SO_RXQ_OVFL, 1);
+      int ttl = options.ttl().orElse(SYSTEM_TTL);
+      if (ttl != SYSTEM_TTL) {
+        socket.setInt(ipLevel, ipv6 ? LibC.IPV6_UNICAST_HOPS : LibC.IP_TTL, ipv6 ? "IPV6_UNICAST_HOPS" : "IP_TTL", ttl);
       }
       if (options.tos().isPresent()) {
-        socketOptions.setInt(ipv6 ? LibC.IPPROTO_IPV6 : LibC.IPPROTO_IP, ipv6 ? LibC.IPV6_TCLASS : LibC.IP_TOS, ipv6 ? "IPV6_TCLASS" : "IP_TOS", options.tos().getAsInt());
+        socket.setInt(ipLevel, ipv6 ? LibC.IPV6_TCLASS : LibC.IP_TOS, ipv6 ? "IPV6_TCLASS" : "IP_TOS", options.tos().getAsInt());
+      }
+      if (options.dontFragment()) {
+        if (ipv6) {
+          socket.setInt(ipLevel, LibC.IPV6_DONTFRAG, "IPV6_DONTFRAG", 1);
+        } else {
+          socket.setInt(ipLevel, LibC.IP_MTU_DISCOVER, "IP_MTU_DISCOVER", LibC.IP_PMTUDISC_DO);
+        }
       }
       if (options.receiveBufferSize() > 0) {
-        socketOptions.setBuffer(LibC.SO_RCVBUFFORCE, LibC.SO_RCVBUF, options.receiveBufferSize());
+        socket.setBuffer(LibC.SO_RCVBUFFORCE, LibC.SO_RCVBUF, options.receiveBufferSize());
       }
       if (options.sendBufferSize() > 0) {
-        socketOptions.setBuffer(LibC.SO_SNDBUFFORCE, LibC.SO_SNDBUF, options.sendBufferSize());
+        socket.setBuffer(LibC.SO_SNDBUFFORCE, LibC.SO_SNDBUF, options.sendBufferSize());
+      }
+      if (options.interfaceName().isPresent()) {
+        socket.bindToDevice(options.interfaceName().get());
       }
       var source = options.source(family);
       if (source.isPresent()) {
-        socketOptions.bind(source.get());
+        socket.bind(source.get());
       }
-      return new IcmpSocket(family, mode, fd, identifier, ttl.orElse(-1));
+      return new IcmpSocket(family, mode, fd, identifier, ttl, timestamps);
     } catch (NativeIoException | RuntimeException e) {
       LibC.close(fd);
       throw e;
@@ -108,7 +142,8 @@ final class IcmpSocket {
   }
 
   /**
-   * Stamps {@code probe} (sequence and token), registers it in {@code table} and sends it.
+   * Stamps {@code probe} (sequence, token, transmit key), registers it in {@code table} and
+   * sends it.
    *
    * @return 0 when the kernel took the packet, {@link #CLOSED} once closed, else the errno
    */
@@ -117,19 +152,25 @@ final class IcmpSocket {
       return CLOSED;
     }
     ProbeSettings settings = probe.settings;
+    int ttlErrno = applyTtl(settings.ttl().orElse(SYSTEM_TTL));
     int icmpLength = EchoCodec.icmpLength(ipv6, settings.size());
     probe.sequence = nextSequence;
     nextSequence = (nextSequence + 1) & 0xFFFF;
     probe.token = table.clock.next();
+    table.register(probe);
+    if (ttlErrno != 0) {
+      return ttlErrno;
+    }
     EchoCodec.encodeRequest(packet, ipv6, icmpLength, identifier, probe.sequence, signature, probe.token, needsChecksum());
     int addressLength = SocketAddresses.write(structs, ADDRESS_OFFSET, probe.target);
-    int ttl = settings.ttl().orElse(defaultTtl);
-    table.register(probe);
+    boolean keyed = timestamps == TimestampSource.KERNEL;
+    if (keyed) {
+      probe.txKey = nextTxKey++;
+      probe.txKeyed = true;
+    }
     long deadline = probe.token + settings.timeout().toNanos();
     while (true) {
-      long sent = ttl == defaultTtl
-          ? LibC.sendto(fd, sendMemory, icmpLength, 0, addressPointer, addressLength)
-          : sendWithTtl(icmpLength, addressLength, ttl);
+      long sent = keyed ? sendKeyed(icmpLength, addressLength, probe.txKey) : LibC.sendto(fd, sendMemory, icmpLength, 0, addressPointer, addressLength);
       if (sent >= 0) {
         return 0;
       }
@@ -147,14 +188,29 @@ final class IcmpSocket {
     return mode == SocketMode.RAW && !ipv6;
   }
 
-  /** sendmsg(2) with an IP_TTL / IPV6_HOPLIMIT control message for a per-probe TTL. */
-  private long sendWithTtl(int icmpLength, int addressLength, int ttl) {
+  /**
+   * Sets the socket's TTL for this probe if it differs from the last one. Under the send lock a
+   * setsockopt is exact for every socket kind, where a per-packet control message is ignored by
+   * the IPv6 ping sockets of older kernels.
+   */
+  private int applyTtl(int ttl) {
+    if (ttl == currentTtl) {
+      return 0;
+    }
+    optionPointer.setInt(0, ttl);
+    int level = ipv6 ? LibC.IPPROTO_IPV6 : LibC.IPPROTO_IP;
+    if (LibC.setsockopt(fd, level, ipv6 ? LibC.IPV6_UNICAST_HOPS : LibC.IP_TTL, optionPointer, 4) < 0) {
+      return Errors.lastErrno();
+    }
+    currentTtl = ttl;
+    return 0;
+  }
+
+  /** sendmsg(2) with an SCM_TS_OPT_ID control message naming the transmit timestamp. */
+  private long sendKeyed(int icmpLength, int addressLength, int txKey) {
     structs.putInt(MSGHDR_OFFSET + 8, addressLength);
     structs.putLong(IOVEC_OFFSET + 8, icmpLength);
-    structs.putLong(CMSG_OFFSET, 20); // CMSG_LEN(sizeof(int))
-    structs.putInt(CMSG_OFFSET + 8, ipv6 ? LibC.IPPROTO_IPV6 : LibC.IPPROTO_IP);
-    structs.putInt(CMSG_OFFSET + 12, ipv6 ? LibC.IPV6_HOPLIMIT : LibC.IP_TTL);
-    structs.putInt(CMSG_OFFSET + 16, ttl);
+    structs.putInt(CMSG_OFFSET + 16, txKey);
     return LibC.sendmsg(fd, messagePointer, 0);
   }
 
@@ -177,9 +233,5 @@ final class IcmpSocket {
       closed = true;
       LibC.close(fd);
     }
-  }
-
-  synchronized boolean isClosed() {
-    return closed;
   }
 }

@@ -28,6 +28,9 @@ final class PendingProbe extends CompletableFuture<PingResult> {
   int sequence;
   /** The probe's unique send timestamp ({@link System#nanoTime()} scale); its key in the table. */
   long token;
+  /** Key of the probe's kernel transmit timestamp, when {@link #txKeyed}. */
+  int txKey;
+  boolean txKeyed;
   /** When the probe times out ({@link System#nanoTime()} scale). */
   long deadline;
   /** Receive loop only: a reply already completed this probe. */

@@ -20,11 +20,14 @@ import java.nio.ByteOrder;
 final class ReceiveBatch {
 
   static final int SLOTS = 32;
+  /** Room for a timestamp, a TTL, a drop count and an extended error with its offender. */
+  static final int CONTROL_SIZE = 256;
   private static final int MMSGHDR = 64;
   private static final int IOVEC = 16;
   private static final int IOVECS = SLOTS * MMSGHDR;
   private static final int ADDRESSES = IOVECS + SLOTS * IOVEC;
-  private static final int BUFFERS = ADDRESSES + SLOTS * SocketAddresses.MAX_SIZE;
+  private static final int CONTROLS = ADDRESSES + SLOTS * SocketAddresses.MAX_SIZE;
+  private static final int BUFFERS = CONTROLS + SLOTS * CONTROL_SIZE;
 
   /** Bytes each datagram may fill; longer ones are truncated and flagged. */
   final int slotSize;
@@ -44,6 +47,7 @@ final class ReceiveBatch {
       message.setPointer(0, memory.share(addressOffset(i)));
       message.setPointer(16, iovec);
       message.setLong(24, 1);
+      message.setPointer(32, memory.share(controlOffset(i)));
       iovec.setPointer(0, buffer);
       iovec.setLong(8, slotSize);
       packets[i] = memory.getByteBuffer(bufferOffset(i), slotSize).order(ByteOrder.BIG_ENDIAN);
@@ -51,17 +55,26 @@ final class ReceiveBatch {
   }
 
   /**
-   * Reads up to {@link #SLOTS} datagrams without blocking.
+   * Reads up to {@link #SLOTS} datagrams without blocking, from the error queue if {@code
+   * errorQueue}.
    *
    * @return how many were read, or -1 with errno set (EAGAIN when none was waiting)
    */
-  int receive(int fd) {
+  int receive(int fd, boolean errorQueue) {
     for (int i = 0; i < SLOTS; i++) {
       structs.putInt(i * MMSGHDR + 8, SocketAddresses.MAX_SIZE); // msg_namelen, in and out
+      structs.putLong(i * MMSGHDR + 40, CONTROL_SIZE); // msg_controllen, in and out
       structs.putInt(i * MMSGHDR + 48, 0); // msg_flags
     }
     // MSG_TRUNC makes RAW sockets report the datagram's real length even when it did not fit.
-    return LibC.recvmmsg(fd, memory, SLOTS, LibC.MSG_DONTWAIT | LibC.MSG_TRUNC, Pointer.NULL);
+    int flags = LibC.MSG_DONTWAIT | LibC.MSG_TRUNC | (errorQueue ? LibC.MSG_ERRQUEUE : 0);
+    return LibC.recvmmsg(fd, memory, SLOTS, flags, Pointer.NULL);
+  }
+
+  /** Parses the slot's control messages into {@code out}. */
+  void ancillary(int slot, Ancillary out) {
+    int length = (int) Math.min(structs.getLong(slot * MMSGHDR + 40), CONTROL_SIZE);
+    out.parse(structs, controlOffset(slot), length);
   }
 
   /** The datagram's length as the kernel reported it (may exceed {@link #slotSize}). */
@@ -82,6 +95,10 @@ final class ReceiveBatch {
   /** Where slot's source sockaddr starts in {@link #structs()}. */
   int addressOffset(int slot) {
     return ADDRESSES + slot * SocketAddresses.MAX_SIZE;
+  }
+
+  private static int controlOffset(int slot) {
+    return CONTROLS + slot * CONTROL_SIZE;
   }
 
   private long bufferOffset(int slot) {

@@ -1,23 +1,28 @@
 package io.pingstream.internal.engine;
 
 import com.sun.jna.Memory;
+import io.pingstream.IcmpErrorException;
 import io.pingstream.IpFamily;
 import io.pingstream.PingResult;
 import io.pingstream.SocketMode;
+import io.pingstream.TimestampSource;
 import io.pingstream.internal.codec.EchoCodec;
+import io.pingstream.internal.codec.EchoCodec.Decoded;
 import io.pingstream.internal.codec.EchoCodec.EchoReply;
 import io.pingstream.internal.engine.Counters.Event;
 import io.pingstream.internal.jna.Errors;
 import io.pingstream.internal.jna.LibC;
 import io.pingstream.internal.jna.SocketAddresses;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 
 /**
  * The engine's single receive thread: waits on both sockets and the wake-up fd, drains replies
- * in batches, matches them to their probes, and times out probes whose deadline passed. Not API.
+ * and error queues in batches, matches what it reads to probes, and times out probes whose
+ * deadline passed. Not API.
  */
 final class ReceiveLoop implements Runnable {
 
@@ -31,9 +36,17 @@ final class ReceiveLoop implements Runnable {
   private final Consumer<PingResult> publisher;
   private final AtomicReferenceArray<IcmpSocket> sockets = new AtomicReferenceArray<>(2);
   private final ReceiveBatch[] batches = new ReceiveBatch[2];
+  private final ReceiveBatch[] errorBatches = new ReceiveBatch[2];
+  private final TxTimestamps[] txTimestamps = {new TxTimestamps(), new TxTimestamps()};
+  private final long[] droppedSoFar = new long[2];
   private final Memory pollFds = new Memory(3 * 8);
+  private final Memory timespec = new Memory(16);
   private final int[] polledFamily = new int[3];
   private final EchoReply reply = new EchoReply();
+  private final Ancillary ancillary = new Ancillary();
+  /** When the current batch was read: {@link System#nanoTime()} and CLOCK_REALTIME. */
+  private long receivedAt;
+  private long receivedAtRealtime;
   private volatile boolean running = true;
 
   ReceiveLoop(ProbeTable table, Counters counters, Wakeup wakeup, long signature, int slotSize, Consumer<PingResult> publisher) {
@@ -84,17 +97,24 @@ final class ReceiveLoop implements Runnable {
       if (events == 0) {
         continue;
       }
-      if (polledFamily[i] < 0) {
+      int family = polledFamily[i];
+      if (family < 0) {
         wakeup.clear();
-      } else {
-        drain(sockets.get(polledFamily[i]), polledFamily[i]);
+        continue;
+      }
+      IcmpSocket socket = sockets.get(family);
+      // Error queue first: transmit timestamps must be known before their replies are matched.
+      if ((events & LibC.POLLERR) != 0) {
+        drain(socket, true);
+      }
+      if ((events & LibC.POLLIN) != 0) {
+        drain(socket, false);
       }
     }
   }
 
   private int fillPollFds() {
-    int count = 0;
-    count = addPollFd(count, wakeup.fd, -1);
+    int count = addPollFd(0, wakeup.fd, -1);
     for (int family = 0; family < 2; family++) {
       IcmpSocket socket = sockets.get(family);
       if (socket != null) {
@@ -121,13 +141,10 @@ final class ReceiveLoop implements Runnable {
     return (int) Math.max(0, Math.min(millis, Integer.MAX_VALUE));
   }
 
-  private void drain(IcmpSocket socket, int family) {
-    ReceiveBatch batch = batches[family];
-    if (batch == null) {
-      batch = batches[family] = new ReceiveBatch(slotSize);
-    }
+  private void drain(IcmpSocket socket, boolean errorQueue) {
+    ReceiveBatch batch = batch(socket.family.ordinal(), errorQueue);
     while (true) {
-      int count = batch.receive(socket.fd);
+      int count = batch.receive(socket.fd, errorQueue);
       if (count < 0) {
         int errno = Errors.lastErrno();
         if (errno == LibC.EINTR) {
@@ -139,9 +156,13 @@ final class ReceiveLoop implements Runnable {
         }
         return;
       }
-      long receivedAt = System.nanoTime();
+      stampBatch();
       for (int slot = 0; slot < count; slot++) {
-        handle(socket, batch, slot, receivedAt);
+        if (errorQueue) {
+          handleQueuedError(socket, batch, slot);
+        } else {
+          handle(socket, batch, slot);
+        }
       }
       if (count < ReceiveBatch.SLOTS) {
         return;
@@ -149,7 +170,22 @@ final class ReceiveLoop implements Runnable {
     }
   }
 
-  private void handle(IcmpSocket socket, ReceiveBatch batch, int slot, long receivedAt) {
+  private ReceiveBatch batch(int family, boolean errorQueue) {
+    ReceiveBatch[] pool = errorQueue ? errorBatches : batches;
+    if (pool[family] == null) {
+      pool[family] = new ReceiveBatch(slotSize);
+    }
+    return pool[family];
+  }
+
+  /** Reads both clocks once per batch, to place kernel (CLOCK_REALTIME) stamps on nanoTime's scale. */
+  private void stampBatch() {
+    receivedAt = System.nanoTime();
+    LibC.clock_gettime(LibC.CLOCK_REALTIME, timespec);
+    receivedAtRealtime = timespec.getLong(0) * 1_000_000_000L + timespec.getLong(8);
+  }
+
+  private void handle(IcmpSocket socket, ReceiveBatch batch, int slot) {
     int length = batch.length(slot);
     int received = Math.min(length, batch.slotSize);
     boolean ipv6 = socket.family == IpFamily.IPV6;
@@ -158,38 +194,151 @@ final class ReceiveLoop implements Runnable {
       case MALFORMED -> counters.add(Event.MALFORMED);
       case BAD_CHECKSUM -> counters.add(Event.BAD_CHECKSUM);
       case OTHER_ICMP -> counters.add(Event.OTHER_ICMP);
-      case ECHO_REPLY -> match(socket, raw, batch, slot, receivedAt);
+      case ECHO_REPLY -> matchReply(socket, batch, slot);
+      case ICMP_ERROR -> matchError(socket, batch, slot, reply.type, reply.code,
+          () -> SocketAddresses.read(batch.structs(), batch.addressOffset(slot)));
     }
   }
 
-  private void match(IcmpSocket socket, boolean raw, ReceiveBatch batch, int slot, long receivedAt) {
-    // DGRAM: the kernel rewrote the identifier to the socket's port, and delivers only ours.
-    if (reply.signature != signature || (raw && reply.identifier != socket.identifier)) {
-      counters.add(Event.FOREIGN);
+  /** An error-queue message: a transmit timestamp, or an ICMP error for a DGRAM socket. */
+  private void handleQueuedError(IcmpSocket socket, ReceiveBatch batch, int slot) {
+    batch.ancillary(slot, ancillary);
+    int origin = ancillary.errorOrigin;
+    if (origin == LibC.SO_EE_ORIGIN_TIMESTAMPING) {
+      if (ancillary.realtimeNanos > 0) {
+        txTimestamps[socket.family.ordinal()].put(ancillary.errorData, ancillary.realtimeNanos);
+      }
       return;
     }
-    PendingProbe probe = table.find(reply.token);
+    if (origin != LibC.SO_EE_ORIGIN_ICMP && origin != LibC.SO_EE_ORIGIN_ICMP6) {
+      return; // local errors (e.g. EMSGSIZE) were already returned by the send itself
+    }
+    boolean ipv6 = socket.family == IpFamily.IPV6;
+    int received = Math.min(batch.length(slot), batch.slotSize);
+    // The queued datagram is our request as the error quoted it, from its ICMP header on.
+    if (EchoCodec.decodeQuotedRequest(batch.packet(slot), 0, received, ipv6, reply) != Decoded.ICMP_ERROR) {
+      counters.add(Event.OTHER_ICMP);
+      return;
+    }
+    reply.quotedDestination = -1;
+    int type = ancillary.errorType;
+    int code = ancillary.errorCode;
+    int offender = ancillary.offender;
+    matchError(socket, batch, slot, type, code, () -> offender < 0
+        ? SocketAddresses.read(batch.structs(), batch.addressOffset(slot))
+        : SocketAddresses.read(batch.structs(), offender));
+  }
+
+  private void matchReply(IcmpSocket socket, ReceiveBatch batch, int slot) {
+    PendingProbe probe = ourProbe(socket, batch, slot);
     if (probe == null) {
-      counters.add(Event.LATE);
       return;
     }
-    if (probe.family != socket.family
-        || reply.sequence != probe.sequence
-        || !SocketAddresses.hasAddress(batch.structs(), batch.addressOffset(slot), probe.targetBytes)) {
-      counters.add(Event.MALFORMED);
-      return;
-    }
+    batch.ancillary(slot, ancillary);
+    countDrops(socket);
+    int ttl = reply.ttl >= 0 ? reply.ttl : ancillary.ttl;
     if (probe.replied) {
       counters.add(Event.DUPLICATE);
+      publisher.accept(PingResult.duplicate(probe.target, probe.sequence, probe.sentAt(), rtt(probe, socket), reply.icmpLength, ttl, lastSource));
       return;
     }
     probe.replied = true;
-    Duration rtt = Duration.ofNanos(Math.max(0, receivedAt - probe.token));
-    PingResult result = PingResult.reply(probe.target, probe.sequence, probe.sentAt(), rtt, reply.icmpLength, reply.ttl);
+    Duration rtt = rtt(probe, socket);
+    PingResult result = PingResult.reply(probe.target, probe.sequence, probe.sentAt(), rtt, reply.icmpLength, ttl, lastSource);
     if (table.complete(probe, result, Event.REPLY)) {
       publisher.accept(result);
     } else {
       counters.add(Event.LATE); // cancelled while the reply was on its way
+    }
+  }
+
+  private void matchError(IcmpSocket socket, ReceiveBatch batch, int slot, int type, int code, ReporterReader reporter) {
+    PendingProbe probe = ourProbe(socket, batch, slot);
+    if (probe == null) {
+      return;
+    }
+    if (probe.replied) {
+      counters.add(Event.LATE); // an answer already came: the error changes nothing
+      return;
+    }
+    boolean ipv6 = socket.family == IpFamily.IPV6;
+    var cause = new IcmpErrorException(EchoCodec.errorKind(ipv6, type), type, code, reporter.read());
+    PingResult result = PingResult.error(probe.target, probe.sequence, probe.sentAt(), cause);
+    if (table.complete(probe, result, Event.ICMP_ERROR)) {
+      publisher.accept(result);
+    } else {
+      counters.add(Event.LATE);
+    }
+  }
+
+  /**
+   * The waiting probe that {@link #reply} (a reply, or the request an error quotes) belongs to,
+   * or null after counting why there is none.
+   */
+  private PendingProbe ourProbe(IcmpSocket socket, ReceiveBatch batch, int slot) {
+    // DGRAM: the kernel rewrote the identifier to the socket's port, and delivers only ours.
+    boolean raw = socket.mode == SocketMode.RAW;
+    if (reply.signature != signature || (raw && reply.identifier != socket.identifier)) {
+      counters.add(Event.FOREIGN);
+      return null;
+    }
+    PendingProbe probe = table.find(reply.token);
+    if (probe == null) {
+      counters.add(Event.LATE);
+      return null;
+    }
+    // A reply comes from the target; an error names it as the quoted (or queued) destination.
+    ByteBuffer addresses = batch.structs();
+    boolean sameTarget = reply.quotedDestination >= 0
+        ? sameBytes(batch.packet(slot), reply.quotedDestination, probe.targetBytes)
+        : SocketAddresses.hasAddress(addresses, batch.addressOffset(slot), probe.targetBytes);
+    if (probe.family != socket.family || reply.sequence != probe.sequence || !sameTarget) {
+      counters.add(Event.MALFORMED);
+      return null;
+    }
+    return probe;
+  }
+
+  private static boolean sameBytes(ByteBuffer buffer, int offset, byte[] expected) {
+    for (int i = 0; i < expected.length; i++) {
+      if (buffer.get(offset + i) != expected[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Clock used by the last {@link #rtt} call. */
+  private TimestampSource lastSource = TimestampSource.USER;
+
+  /**
+   * The probe's RTT from the most exact pair of timestamps available: kernel TX and RX, kernel
+   * RX and the JVM's send time, or the JVM's clock alone. A kernel figure is used only if it is
+   * no larger than the JVM's, which it always is unless the wall clock was stepped meanwhile.
+   */
+  private Duration rtt(PendingProbe probe, IcmpSocket socket) {
+    long userRtt = Math.max(0, receivedAt - probe.token);
+    long rx = ancillary.realtimeNanos;
+    long tx = probe.txKeyed ? txTimestamps[socket.family.ordinal()].take(probe.txKey) : -1;
+    if (rx > 0 && tx > 0 && rx >= tx && rx - tx <= userRtt) {
+      lastSource = TimestampSource.KERNEL;
+      return Duration.ofNanos(rx - tx);
+    }
+    long rxOnNanoScale = receivedAt - (receivedAtRealtime - rx);
+    if (rx > 0 && rxOnNanoScale >= probe.token && rxOnNanoScale <= receivedAt) {
+      lastSource = TimestampSource.KERNEL_RECEIVE;
+      return Duration.ofNanos(rxOnNanoScale - probe.token);
+    }
+    lastSource = TimestampSource.USER;
+    return Duration.ofNanos(userRtt);
+  }
+
+  private void countDrops(IcmpSocket socket) {
+    int family = socket.family.ordinal();
+    long dropped = ancillary.dropped;
+    if (dropped > droppedSoFar[family]) {
+      counters.add(Event.RECEIVE_DROPPED, dropped - droppedSoFar[family]);
+      droppedSoFar[family] = dropped;
     }
   }
 
@@ -198,5 +347,11 @@ final class ReceiveLoop implements Runnable {
     if (table.complete(probe, result, Event.TIMEOUT)) {
       publisher.accept(result);
     }
+  }
+
+  /** Reads the address that reported an error, only when it is needed. */
+  @FunctionalInterface
+  private interface ReporterReader {
+    java.net.InetAddress read();
   }
 }

@@ -23,15 +23,15 @@ final class SocketOpener {
 
   private SocketOpener() {}
 
-  static IcmpSocket open(IpFamily family, PingOptions options, int identifier) throws IOException {
-    return NetworkNamespace.call(options.namespace().orElse(null), () -> openHere(family, options, identifier));
+  static IcmpSocket open(IpFamily family, PingOptions options, int identifier, long signature) throws IOException {
+    return NetworkNamespace.call(options.namespace().orElse(null), () -> openHere(family, options, identifier, signature));
   }
 
-  private static IcmpSocket openHere(IpFamily family, PingOptions options, int identifier) throws IOException {
+  private static IcmpSocket openHere(IpFamily family, PingOptions options, int identifier, long signature) throws IOException {
     List<Attempt> attempts = new ArrayList<>();
     for (SocketMode mode : options.policy().modes()) {
       try {
-        return IcmpSocket.open(family, mode, options, identifier);
+        return IcmpSocket.open(family, mode, options, identifier, signature);
       } catch (NativeIoException e) {
         if (!"socket".equals(e.method())) {
           throw e; // the mode is allowed but an option is wrong: falling back would hide it

@@ -2,11 +2,13 @@ package io.pingstream.internal.engine;
 
 import com.sun.jna.Memory;
 import io.pingstream.NativeIoException;
+import io.pingstream.TimestampSource;
 import io.pingstream.internal.jna.Errors;
 import io.pingstream.internal.jna.LibC;
 import io.pingstream.internal.jna.SocketAddresses;
 import java.net.InetAddress;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /** setsockopt(2) and bind(2) on a fresh socket, with errors that name the option. Not API. */
 final class SocketOptions {
@@ -25,6 +27,45 @@ final class SocketOptions {
   void setInt(int level, int name, String what, int value) throws NativeIoException {
     scratch.setInt(0, value);
     set(level, name, what, 4);
+  }
+
+  /** Sets an option the engine can do without; returns whether the kernel took it. */
+  boolean trySetInt(int level, int name, int value) {
+    scratch.setInt(0, value);
+    return LibC.setsockopt(fd, level, name, scratch, 4) == 0;
+  }
+
+  /**
+   * Turns on the most exact timestamps the kernel offers: software RX and, when each packet can
+   * carry its own key, TX stamps on the error queue; else {@code SO_TIMESTAMPNS}.
+   */
+  TimestampSource enableTimestamps(boolean withTransmit) {
+    int flags = LibC.SOF_TIMESTAMPING_RX_SOFTWARE | LibC.SOF_TIMESTAMPING_SOFTWARE;
+    if (withTransmit) {
+      int transmit = flags | LibC.SOF_TIMESTAMPING_TX_SOFTWARE | LibC.SOF_TIMESTAMPING_OPT_ID | LibC.SOF_TIMESTAMPING_OPT_TSONLY;
+      if (trySetInt(LibC.SOL_SOCKET, LibC.SO_TIMESTAMPING, transmit)) {
+        return TimestampSource.KERNEL;
+      }
+    }
+    if (trySetInt(LibC.SOL_SOCKET, LibC.SO_TIMESTAMPING, flags) || trySetInt(LibC.SOL_SOCKET, LibC.SO_TIMESTAMPNS, 1)) {
+      return TimestampSource.KERNEL_RECEIVE;
+    }
+    return TimestampSource.USER;
+  }
+
+  void bindToDevice(String name) throws NativeIoException {
+    byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
+    scratch.clear();
+    scratch.write(0, bytes, 0, bytes.length);
+    set(LibC.SOL_SOCKET, LibC.SO_BINDTODEVICE, "SO_BINDTODEVICE " + name, bytes.length + 1);
+  }
+
+  /** Attaches a classic BPF program ({@code struct sock_fprog}); false if the kernel refused it. */
+  boolean attachFilter(Memory program, int instructions) {
+    scratch.clear();
+    scratch.setShort(0, (short) instructions);
+    scratch.setPointer(8, program);
+    return LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_ATTACH_FILTER, scratch, 16) == 0;
   }
 
   /** Sets a buffer size, beyond the sysctl maximum when the process may (CAP_NET_ADMIN). */

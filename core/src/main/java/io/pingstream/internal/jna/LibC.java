@@ -35,17 +35,46 @@ public final class LibC {
   public static final int SO_RCVBUF = 8;
   public static final int SO_SNDBUFFORCE = 32;
   public static final int SO_RCVBUFFORCE = 33;
+  public static final int SO_BINDTODEVICE = 25;
+  public static final int SO_ATTACH_FILTER = 26;
+  public static final int SO_TIMESTAMPNS = 35;
+  public static final int SO_TIMESTAMPING = 37;
+  public static final int SO_RXQ_OVFL = 40;
+  /** cmsg type that sets one packet's timestamp key (Linux 6.13+). */
+  public static final int SCM_TS_OPT_ID = 81;
   public static final int IP_TOS = 1;
   public static final int IP_TTL = 2;
+  public static final int IP_MTU_DISCOVER = 10;
+  public static final int IP_RECVERR = 11;
+  public static final int IP_RECVTTL = 12;
+  public static final int IP_PMTUDISC_DO = 2;
   public static final int ICMP_FILTER = 1;
   public static final int ICMP6_FILTER = 1;
   public static final int IPV6_UNICAST_HOPS = 16;
+  public static final int IPV6_RECVERR = 25;
+  public static final int IPV6_RECVHOPLIMIT = 51;
   public static final int IPV6_HOPLIMIT = 52;
+  public static final int IPV6_DONTFRAG = 62;
   public static final int IPV6_TCLASS = 67;
+
+  // SO_TIMESTAMPING flags (linux/net_tstamp.h).
+  public static final int SOF_TIMESTAMPING_TX_SOFTWARE = 1 << 1;
+  public static final int SOF_TIMESTAMPING_RX_SOFTWARE = 1 << 3;
+  public static final int SOF_TIMESTAMPING_SOFTWARE = 1 << 4;
+  public static final int SOF_TIMESTAMPING_OPT_ID = 1 << 7;
+  public static final int SOF_TIMESTAMPING_OPT_TSONLY = 1 << 11;
+
+  // sock_extended_err origins (linux/errqueue.h).
+  public static final int SO_EE_ORIGIN_ICMP = 2;
+  public static final int SO_EE_ORIGIN_ICMP6 = 3;
+  public static final int SO_EE_ORIGIN_TIMESTAMPING = 4;
 
   // Message flags.
   public static final int MSG_TRUNC = 0x20;
   public static final int MSG_DONTWAIT = 0x40;
+  public static final int MSG_ERRQUEUE = 0x2000;
+
+  public static final int CLOCK_REALTIME = 0;
 
   // poll(2) events.
   public static final short POLLIN = 0x1;
@@ -130,6 +159,9 @@ public final class LibC {
   public static native int open(String path, int flags);
 
   public static native int setns(int fd, int namespaceType);
+
+  /** {@code clock_gettime(2)}; {@code timespec} receives two 64-bit fields. */
+  public static native int clock_gettime(int clock, Pointer timespec);
 
   public static native int getgid();
 

@@ -115,7 +115,7 @@ class EchoCodecTest {
   @Test
   void classifiesOtherIcmpTypes() {
     var packet = reply(false, 44, 1, 1);
-    packet.put(0, (byte) 3); // destination unreachable
+    packet.put(0, (byte) 5); // redirect
     assertThat(EchoCodec.decode(packet, 44, 44, false, false, reply)).isEqualTo(Decoded.OTHER_ICMP);
     var v6 = reply(true, 24, 1, 1);
     assertThat(EchoCodec.decode(v6, 24, 24, false, false, reply)).isEqualTo(Decoded.OTHER_ICMP);
@@ -129,6 +129,69 @@ class EchoCodecTest {
     var packet = withIpv4Header(icmp, 1000, 5, 64);
     assertThat(EchoCodec.decode(packet, 100, 1020, false, true, reply)).isEqualTo(Decoded.ECHO_REPLY);
     assertThat(reply.icmpLength).isEqualTo(1000);
+  }
+
+  @Test
+  void decodesTheRequestAnIpv4ErrorQuotes() {
+    var request = ByteBuffer.allocate(44);
+    EchoCodec.encodeRequest(request, false, 44, 0xBEEF, 12, SIGNATURE, TOKEN, true);
+    var quotedPacket = withIpv4Header(request, 44, 5, 1);
+    var error = icmpError(3, 1, quotedPacket);
+    var packet = withIpv4Header(error, error.capacity(), 5, 64);
+
+    assertThat(EchoCodec.decode(packet, packet.capacity(), packet.capacity(), false, true, reply)).isEqualTo(Decoded.ICMP_ERROR);
+    assertThat(reply.type).isEqualTo(3);
+    assertThat(reply.code).isEqualTo(1);
+    assertThat(reply.identifier).isEqualTo(0xBEEF);
+    assertThat(reply.sequence).isEqualTo(12);
+    assertThat(reply.signature).isEqualTo(SIGNATURE);
+    assertThat(reply.token).isEqualTo(TOKEN);
+    assertThat(reply.quotedDestination).isEqualTo(20 + 8 + 16);
+  }
+
+  @Test
+  void decodesTheRequestAnIpv6ErrorQuotes() {
+    var request = ByteBuffer.allocate(24);
+    EchoCodec.encodeRequest(request, true, 24, 7, 8, SIGNATURE, TOKEN, false);
+    var quotedPacket = ByteBuffer.allocate(64);
+    quotedPacket.put(0, (byte) 0x60);
+    quotedPacket.put(6, (byte) 58);
+    quotedPacket.put(40, request.array());
+    var error = icmpError(3, 0, quotedPacket); // time exceeded
+
+    assertThat(EchoCodec.decode(error, error.capacity(), error.capacity(), true, false, reply)).isEqualTo(Decoded.ICMP_ERROR);
+    assertThat(reply.sequence).isEqualTo(8);
+    assertThat(reply.token).isEqualTo(TOKEN);
+    assertThat(reply.quotedDestination).isEqualTo(8 + 24);
+    assertThat(EchoCodec.errorKind(true, 3)).isEqualTo(io.pingstream.ErrorKind.TIME_EXCEEDED);
+  }
+
+  @Test
+  void decodesAQueuedRequestFromItsIcmpHeader() {
+    var request = ByteBuffer.allocate(44);
+    EchoCodec.encodeRequest(request, false, 44, 1, 99, SIGNATURE, TOKEN, false);
+    assertThat(EchoCodec.decodeQuotedRequest(request, 0, 44, false, reply)).isEqualTo(Decoded.ICMP_ERROR);
+    assertThat(reply.sequence).isEqualTo(99);
+    // Only the RFC 792 minimum of 8 bytes quoted: no signature, so it cannot be ours for sure.
+    assertThat(EchoCodec.decodeQuotedRequest(request, 0, 8, false, reply)).isEqualTo(Decoded.MALFORMED);
+  }
+
+  @Test
+  void anErrorQuotingAnotherProtocolIsNotOurs() {
+    var udp = ByteBuffer.allocate(48);
+    udp.put(0, (byte) 0x45);
+    udp.put(9, (byte) 17);
+    var error = icmpError(3, 3, udp);
+    assertThat(EchoCodec.decode(error, error.capacity(), error.capacity(), false, false, reply)).isEqualTo(Decoded.OTHER_ICMP);
+  }
+
+  private static ByteBuffer icmpError(int type, int code, ByteBuffer quoted) {
+    var error = ByteBuffer.allocate(8 + quoted.capacity());
+    error.put(0, (byte) type);
+    error.put(1, (byte) code);
+    error.put(8, quoted.array());
+    error.putShort(2, (short) Checksum.compute(error, 0, error.capacity()));
+    return error;
   }
 
   /** An echo reply with the codec's own request layout, type switched to reply, checksummed. */
