@@ -47,6 +47,9 @@ final class ReceiveLoop implements Runnable {
   /** When the current batch was read: {@link System#nanoTime()} and CLOCK_REALTIME. */
   private long receivedAt;
   private long receivedAtRealtime;
+  /** Scratch output of {@link #measure}: the RTT and the clock that measured it. */
+  private Duration measuredRtt = Duration.ZERO;
+  private TimestampSource measuredSource = TimestampSource.USER;
   private volatile boolean running = true;
 
   ReceiveLoop(ProbeTable table, Counters counters, Wakeup wakeup, long signature, int slotSize, Consumer<PingResult> publisher) {
@@ -237,14 +240,14 @@ final class ReceiveLoop implements Runnable {
     batch.ancillary(slot, ancillary);
     countDrops(socket);
     int ttl = reply.ttl >= 0 ? reply.ttl : ancillary.ttl;
+    measure(probe, socket);
     if (probe.replied) {
       counters.add(Event.DUPLICATE);
-      publisher.accept(PingResult.duplicate(probe.target, probe.sequence, probe.sentAt(), rtt(probe, socket), reply.icmpLength, ttl, lastSource));
+      publisher.accept(PingResult.duplicate(probe.target, probe.sequence, probe.sentAt(), measuredRtt, reply.icmpLength, ttl, measuredSource));
       return;
     }
     probe.replied = true;
-    Duration rtt = rtt(probe, socket);
-    PingResult result = PingResult.reply(probe.target, probe.sequence, probe.sentAt(), rtt, reply.icmpLength, ttl, lastSource);
+    PingResult result = PingResult.reply(probe.target, probe.sequence, probe.sentAt(), measuredRtt, reply.icmpLength, ttl, measuredSource);
     if (table.complete(probe, result, Event.REPLY)) {
       publisher.accept(result);
     } else {
@@ -308,29 +311,26 @@ final class ReceiveLoop implements Runnable {
     return true;
   }
 
-  /** Clock used by the last {@link #rtt} call. */
-  private TimestampSource lastSource = TimestampSource.USER;
-
   /**
-   * The probe's RTT from the most exact pair of timestamps available: kernel TX and RX, kernel
-   * RX and the JVM's send time, or the JVM's clock alone. A kernel figure is used only if it is
-   * no larger than the JVM's, which it always is unless the wall clock was stepped meanwhile.
+   * Measures the probe's RTT from the most exact pair of timestamps available: kernel TX and RX,
+   * kernel RX and the JVM's send time, or the JVM's clock alone. A kernel figure is used only if
+   * it is no larger than the JVM's, which it always is unless the wall clock was stepped meanwhile.
    */
-  private Duration rtt(PendingProbe probe, IcmpSocket socket) {
+  private void measure(PendingProbe probe, IcmpSocket socket) {
     long userRtt = Math.max(0, receivedAt - probe.token);
     long rx = ancillary.realtimeNanos;
     long tx = probe.txKeyed ? txTimestamps[socket.family.ordinal()].take(probe.txKey) : -1;
-    if (rx > 0 && tx > 0 && rx >= tx && rx - tx <= userRtt) {
-      lastSource = TimestampSource.KERNEL;
-      return Duration.ofNanos(rx - tx);
-    }
     long rxOnNanoScale = receivedAt - (receivedAtRealtime - rx);
-    if (rx > 0 && rxOnNanoScale >= probe.token && rxOnNanoScale <= receivedAt) {
-      lastSource = TimestampSource.KERNEL_RECEIVE;
-      return Duration.ofNanos(rxOnNanoScale - probe.token);
+    if (rx > 0 && tx > 0 && rx >= tx && rx - tx <= userRtt) {
+      measuredSource = TimestampSource.KERNEL;
+      measuredRtt = Duration.ofNanos(rx - tx);
+    } else if (rx > 0 && rxOnNanoScale >= probe.token && rxOnNanoScale <= receivedAt) {
+      measuredSource = TimestampSource.KERNEL_RECEIVE;
+      measuredRtt = Duration.ofNanos(rxOnNanoScale - probe.token);
+    } else {
+      measuredSource = TimestampSource.USER;
+      measuredRtt = Duration.ofNanos(userRtt);
     }
-    lastSource = TimestampSource.USER;
-    return Duration.ofNanos(userRtt);
   }
 
   private void countDrops(IcmpSocket socket) {
