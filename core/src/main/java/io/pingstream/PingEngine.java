@@ -2,12 +2,15 @@ package io.pingstream;
 
 import io.pingstream.internal.engine.Engine;
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 
 /**
@@ -29,6 +32,8 @@ import reactor.core.publisher.Flux;
  * {@code Mono} and {@code Flux} operators.
  */
 public final class PingEngine implements AutoCloseable {
+
+  private static final byte[] LIMITED_BROADCAST = {-1, -1, -1, -1};
 
   private final Engine engine;
 
@@ -66,12 +71,22 @@ public final class PingEngine implements AutoCloseable {
    * EngineClosedException} when the engine is or gets closed. Cancelling the future forgets the
    * probe at once; a reply that comes later is counted as late and ignored.
    *
-   * <p>An IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}) is pinged over IPv4.
+   * <p>Targets: an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}) is pinged over IPv4. These
+   * are refused at once, before anything is sent, with the future failing with an {@link
+   * IllegalArgumentException}: the unspecified address ({@code 0.0.0.0}, {@code ::}), multicast
+   * addresses and the IPv4 limited broadcast address, whose replies come from other addresses
+   * and could never be matched to the probe; and a link-local IPv6 address without a scope
+   * (write {@code fe80::1%eth0}), which names no interface to send on.
    */
   public CompletableFuture<PingResult> ping(InetAddress target, ProbeSettings settings) {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(settings, "settings");
-    return engine.ping(unmapped(target), settings);
+    InetAddress unicast = unmapped(target);
+    @Nullable String refusal = refusal(unicast);
+    if (refusal != null) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException(refusal));
+    }
+    return engine.ping(unicast, settings);
   }
 
   /**
@@ -119,6 +134,20 @@ public final class PingEngine implements AutoCloseable {
   @Override
   public void close() {
     engine.close();
+  }
+
+  private static @Nullable String refusal(InetAddress target) {
+    String why = null;
+    if (target.isAnyLocalAddress()) {
+      why = "the unspecified address";
+    } else if (target.isMulticastAddress()) {
+      why = "a multicast address";
+    } else if (target instanceof Inet4Address && Arrays.equals(target.getAddress(), LIMITED_BROADCAST)) {
+      why = "the limited broadcast address";
+    } else if (target instanceof Inet6Address v6 && v6.isLinkLocalAddress() && v6.getScopeId() == 0) {
+      return "cannot ping " + target.getHostAddress() + ": a link-local address needs a scope, e.g. fe80::1%eth0";
+    }
+    return why == null ? null : "cannot ping " + target.getHostAddress() + ": " + why + " cannot be matched to its replies";
   }
 
   private static InetAddress unmapped(InetAddress target) {
