@@ -162,7 +162,7 @@ final class IcmpSocket {
       return ttlErrno;
     }
     EchoCodec.encodeRequest(packet, ipv6, icmpLength, identifier, probe.sequence, signature, probe.token, needsChecksum());
-    int addressLength = SocketAddresses.write(structs, ADDRESS_OFFSET, probe.target);
+    int addressLength = SocketAddresses.write(structs, ADDRESS_OFFSET, probe.targetBytes, probe.scope);
     boolean keyed = timestamps == TimestampSource.KERNEL;
     if (keyed) {
       probe.txKey = nextTxKey++;

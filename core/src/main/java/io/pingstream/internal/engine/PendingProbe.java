@@ -3,6 +3,7 @@ package io.pingstream.internal.engine;
 import io.pingstream.IpFamily;
 import io.pingstream.PingResult;
 import io.pingstream.ProbeSettings;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +21,8 @@ final class PendingProbe extends CompletableFuture<PingResult> {
   final InetAddress target;
   /** The target's address bytes, compared with each reply's source. */
   final byte[] targetBytes;
+  /** The IPv6 scope (interface index) of a link-local target, else 0. */
+  final int scope;
   final IpFamily family;
   final ProbeSettings settings;
   private final ProbeTable table;
@@ -41,6 +44,7 @@ final class PendingProbe extends CompletableFuture<PingResult> {
   PendingProbe(InetAddress target, IpFamily family, ProbeSettings settings, ProbeTable table) {
     this.target = target;
     this.targetBytes = target.getAddress();
+    this.scope = target instanceof Inet6Address v6 ? v6.getScopeId() : 0;
     this.family = family;
     this.settings = settings;
     this.table = table;

@@ -25,10 +25,19 @@ public final class SocketAddresses {
 
   /** Writes {@code address} (port 0) at {@code offset}; returns the sockaddr length. */
   public static int write(ByteBuffer structs, int offset, InetAddress address) {
-    byte[] bytes = address.getAddress();
-    for (int i = 0; i < MAX_SIZE; i++) {
-      structs.put(offset + i, (byte) 0);
-    }
+    int scope = address instanceof Inet6Address v6 ? v6.getScopeId() : 0;
+    return write(structs, offset, address.getAddress(), scope);
+  }
+
+  /**
+   * Writes the address with {@code bytes} (4 or 16) and IPv6 {@code scope}, port 0, at {@code
+   * offset}; returns the sockaddr length. Allocates nothing.
+   */
+  public static int write(ByteBuffer structs, int offset, byte[] bytes, int scope) {
+    structs.putLong(offset, 0);
+    structs.putLong(offset + 8, 0);
+    structs.putLong(offset + 16, 0);
+    structs.putLong(offset + 24, 0);
     if (bytes.length == 4) {
       structs.putShort(offset, (short) LibC.AF_INET);
       structs.put(offset + 4, bytes);
@@ -36,9 +45,7 @@ public final class SocketAddresses {
     }
     structs.putShort(offset, (short) LibC.AF_INET6);
     structs.put(offset + 8, bytes);
-    if (address instanceof Inet6Address v6) {
-      structs.putInt(offset + 24, v6.getScopeId());
-    }
+    structs.putInt(offset + 24, scope);
     return SOCKADDR_IN6_SIZE;
   }
 
