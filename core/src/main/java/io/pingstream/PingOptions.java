@@ -43,6 +43,7 @@ public final class PingOptions {
   private final @Nullable Path namespace;
   private final boolean dontFragment;
   private final @Nullable String interfaceName;
+  private final PingRecorder recorder;
 
   private PingOptions(Fields fields) {
     this.policy = fields.policy;
@@ -55,6 +56,7 @@ public final class PingOptions {
     this.namespace = fields.namespace;
     this.dontFragment = fields.dontFragment;
     this.interfaceName = fields.interfaceName;
+    this.recorder = fields.recorder;
   }
 
   /** A copy of these options with one change. */
@@ -70,6 +72,7 @@ public final class PingOptions {
     fields.namespace = namespace;
     fields.dontFragment = dontFragment;
     fields.interfaceName = interfaceName;
+    fields.recorder = recorder;
     change.accept(fields);
     return new PingOptions(fields);
   }
@@ -86,6 +89,7 @@ public final class PingOptions {
     @Nullable Path namespace;
     boolean dontFragment;
     @Nullable String interfaceName;
+    PingRecorder recorder = PingRecorder.NOOP;
   }
 
   /**
@@ -262,6 +266,20 @@ public final class PingOptions {
           "interfaceName must be 1 to 15 characters without '/' or whitespace, was \"" + interfaceName + "\"");
     }
     return with(fields -> fields.interfaceName = interfaceName);
+  }
+
+  /** Where the engine reports every probe event; {@link PingRecorder#NOOP} by default. */
+  public PingRecorder recorder() {
+    return recorder;
+  }
+
+  /**
+   * A copy that reports every probe event to {@code recorder}, e.g. the Micrometer recorder of
+   * {@code pingstream-micrometer}.
+   */
+  public PingOptions recorder(PingRecorder recorder) {
+    Objects.requireNonNull(recorder, "recorder");
+    return with(fields -> fields.recorder = recorder);
   }
 
   private static int bufferSize(String name, int bytes) {

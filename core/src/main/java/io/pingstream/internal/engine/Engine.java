@@ -27,6 +27,7 @@ import reactor.core.publisher.Sinks;
 public final class Engine {
 
   private static final long JOIN_MILLIS = 5_000;
+  private static final System.Logger LOG = System.getLogger(Engine.class.getName());
 
   private final PingOptions options;
   private final long signature;
@@ -65,6 +66,9 @@ public final class Engine {
     }
     var probe = new PendingProbe(target, family, settings, table);
     int errno = socket.send(probe, table, signature);
+    if (errno != IcmpSocket.CLOSED) {
+      recordSent(target);
+    }
     if (errno == 0) {
       counters.add(Event.SENT);
       Wakeup wakeup = this.wakeup;
@@ -139,11 +143,34 @@ public final class Engine {
     return loop;
   }
 
-  /** The results sink is shared by the receive loop and senders (send errors): serialize. */
-  private synchronized void publish(PingResult result) {
+  /** Hands an outcome to the recorder and the results sink. */
+  private void publish(PingResult result) {
+    try {
+      options.recorder().recordResult(result);
+    } catch (RuntimeException e) {
+      recorderFailed(e);
+    }
+    emit(result);
+  }
+
+  /** The sink is shared by the receive loop and the senders (send errors): serialize. */
+  private synchronized void emit(PingResult result) {
     if (results.currentSubscriberCount() > 0) {
       results.tryEmitNext(result);
     }
+  }
+
+  private void recordSent(InetAddress target) {
+    try {
+      options.recorder().recordSent(target);
+    } catch (RuntimeException e) {
+      recorderFailed(e);
+    }
+  }
+
+  /** A user's recorder must not break the engine. */
+  private static void recorderFailed(RuntimeException e) {
+    LOG.log(System.Logger.Level.WARNING, "the PingRecorder failed; ignoring", e);
   }
 
   public void close() {

@@ -1,0 +1,24 @@
+package io.pingstream;
+
+import java.net.InetAddress;
+
+/**
+ * Receives every probe event of an engine, for metrics. The core knows nothing of any metrics
+ * library: {@code pingstream-micrometer} implements this interface with Micrometer meters.
+ *
+ * <p>Calls come from the engine's receive thread (replies, timeouts, ICMP errors, duplicates)
+ * and from the threads that send (sends, send failures), possibly at the same time:
+ * implementations must be thread-safe, and fast, since they run on the receive path.
+ * Exceptions they throw are logged and otherwise ignored.
+ */
+public interface PingRecorder {
+
+  /** A recorder that records nothing; the default. */
+  PingRecorder NOOP = new PingRecorder() {};
+
+  /** A probe to {@code target} was handed to the kernel (or refused by it). */
+  default void recordSent(InetAddress target) {}
+
+  /** A probe's outcome, or a duplicate reply ({@link PingOutcome#DUPLICATE}). */
+  default void recordResult(PingResult result) {}
+}
