@@ -21,4 +21,11 @@ public interface PingRecorder {
 
   /** A probe's outcome, or a duplicate reply ({@link PingOutcome#DUPLICATE}). */
   default void recordResult(PingResult result) {}
+
+  /**
+   * {@code target} is no longer monitored: forget what is kept for it (e.g. remove its meters).
+   * Called by whoever manages the set of targets, such as the Reactor API's dynamic target
+   * streams; the engine itself never knows when a target is done.
+   */
+  default void targetRemoved(InetAddress target) {}
 }

@@ -1,5 +1,8 @@
 /**
- * Pingstream's Micrometer binding: RTT and loss as meters. Being built; see the project's issues.
+ * Pingstream's Micrometer binding: per-target RTT timers, counters and loss gauges, and the
+ * engine's own gauges, with names listed in {@link io.pingstream.micrometer.PingMeterNames}.
+ *
+ * <p>Start with {@link io.pingstream.micrometer.PingMetrics}.
  */
 @NullMarked
 package io.pingstream.micrometer;

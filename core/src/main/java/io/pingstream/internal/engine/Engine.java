@@ -33,7 +33,7 @@ public final class Engine {
   private final long signature;
   private final int identifier;
   private final Counters counters = new Counters();
-  private final ProbeTable table = new ProbeTable(counters);
+  private final ProbeTable table = new ProbeTable(counters, this::publish);
   private final AtomicReferenceArray<IcmpSocket> sockets = new AtomicReferenceArray<>(2);
   private final Sinks.Many<PingResult> results = Sinks.many().multicast().directBestEffort();
   private @Nullable ReceiveLoop loop;
@@ -80,7 +80,6 @@ public final class Engine {
     } else {
       PingResult result = PingResult.error(target, probe.sequence, probe.sentAt(), Errors.newException("sendto", errno, target.getHostAddress()));
       table.failed(probe, result);
-      publish(result);
     }
     return probe;
   }

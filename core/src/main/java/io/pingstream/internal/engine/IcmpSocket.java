@@ -100,6 +100,7 @@ final class IcmpSocket {
         socket.installIcmpFilter(ipv6);
         Memory program = RawSocketFilter.program(ipv6, signature);
         socket.attachFilter(program, RawSocketFilter.length(program)); // else user space filters alone
+        socket.discardQueued();
       } else {
         // DGRAM sockets learn of ICMP errors only through the error queue.
         socket.trySetInt(ipLevel, ipv6 ? LibC.IPV6_RECVERR : LibC.IP_RECVERR, 1);

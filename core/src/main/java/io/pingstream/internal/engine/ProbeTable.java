@@ -21,6 +21,8 @@ final class ProbeTable {
 
   final ProbeClock clock = new ProbeClock();
   private final Counters counters;
+  /** Where every outcome goes: the recorder and the results flux. */
+  private final Consumer<PingResult> publisher;
   private final ConcurrentHashMap<Long, PendingProbe> byToken = new ConcurrentHashMap<>();
   private final Queue<PendingProbe> newDeadlines = new ConcurrentLinkedQueue<>();
   private final PriorityQueue<PendingProbe> deadlines = new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
@@ -28,8 +30,9 @@ final class ProbeTable {
   /** The deadline the receive loop sleeps until; earlier ones must wake it. */
   private volatile long wakeAt = Long.MAX_VALUE;
 
-  ProbeTable(Counters counters) {
+  ProbeTable(Counters counters, Consumer<PingResult> publisher) {
     this.counters = counters;
+    this.publisher = publisher;
   }
 
   /** Publishes a stamped probe so that its reply can find it. */
@@ -50,8 +53,9 @@ final class ProbeTable {
   }
 
   /**
-   * Completes a probe with {@code result} and counts {@code event}, unless another outcome
-   * (e.g. a cancel) got there first.
+   * Completes a probe with {@code result}, unless another outcome (e.g. a cancel) got there
+   * first. Counts {@code event} and publishes the result before completing the future, so that
+   * whoever sees the future done also sees the outcome in the counters and metrics.
    *
    * @return whether this call decided the outcome
    */
@@ -61,6 +65,7 @@ final class ProbeTable {
     }
     counters.add(event);
     inFlight.decrementAndGet();
+    publisher.accept(result);
     probe.complete(result);
     return true;
   }

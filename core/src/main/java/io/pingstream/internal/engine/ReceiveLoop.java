@@ -248,9 +248,7 @@ final class ReceiveLoop implements Runnable {
     }
     probe.replied = true;
     PingResult result = PingResult.reply(probe.target, probe.sequence, probe.sentAt(), measuredRtt, reply.icmpLength, ttl, measuredSource);
-    if (table.complete(probe, result, Event.REPLY)) {
-      publisher.accept(result);
-    } else {
+    if (!table.complete(probe, result, Event.REPLY)) {
       counters.add(Event.LATE); // cancelled while the reply was on its way
     }
   }
@@ -267,9 +265,7 @@ final class ReceiveLoop implements Runnable {
     boolean ipv6 = socket.family == IpFamily.IPV6;
     var cause = new IcmpErrorException(EchoCodec.errorKind(ipv6, type), type, code, reporter.read());
     PingResult result = PingResult.error(probe.target, probe.sequence, probe.sentAt(), cause);
-    if (table.complete(probe, result, Event.ICMP_ERROR)) {
-      publisher.accept(result);
-    } else {
+    if (!table.complete(probe, result, Event.ICMP_ERROR)) {
       counters.add(Event.LATE);
     }
   }
@@ -343,10 +339,7 @@ final class ReceiveLoop implements Runnable {
   }
 
   private void timeOut(PendingProbe probe) {
-    PingResult result = PingResult.timeout(probe.target, probe.sequence, probe.sentAt());
-    if (table.complete(probe, result, Event.TIMEOUT)) {
-      publisher.accept(result);
-    }
+    table.complete(probe, PingResult.timeout(probe.target, probe.sequence, probe.sentAt()), Event.TIMEOUT);
   }
 
   /** Reads the address that reported an error, only when it is needed. */

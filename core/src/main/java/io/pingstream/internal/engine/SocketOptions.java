@@ -53,6 +53,16 @@ final class SocketOptions {
     return TimestampSource.USER;
   }
 
+  /**
+   * Reads and discards what the socket queued before its filters were in place: a RAW socket
+   * receives from the moment it exists, so foreign packets may already be waiting.
+   */
+  void discardQueued() {
+    while (LibC.recv(fd, scratch, scratch.size(), LibC.MSG_DONTWAIT | LibC.MSG_TRUNC) >= 0) {
+      // keep draining
+    }
+  }
+
   void bindToDevice(String name) throws NativeIoException {
     byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
     scratch.clear();

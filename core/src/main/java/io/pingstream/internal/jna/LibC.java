@@ -144,6 +144,8 @@ public final class LibC {
 
   public static native long sendmsg(int fd, Pointer message, int flags);
 
+  public static native long recv(int fd, Pointer buffer, long length, int flags);
+
   public static native int recvmmsg(int fd, Pointer messages, int count, int flags, Pointer timeout);
 
   public static native int poll(Pointer fds, long count, int timeoutMillis);

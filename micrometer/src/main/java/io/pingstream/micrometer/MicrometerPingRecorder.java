@@ -1,0 +1,66 @@
+package io.pingstream.micrometer;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pingstream.PingRecorder;
+import io.pingstream.PingResult;
+import java.net.InetAddress;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * A {@link PingRecorder} that keeps per-target meters in a {@link MeterRegistry}: the RTT timer,
+ * counters of sends, replies, timeouts, errors by kind and duplicates, the loss gauge and the
+ * latest reply TTL. Names and tags are in {@link PingMeterNames}.
+ *
+ * <p>Each target has its own series: watch the cardinality. Meters of a target disappear when
+ * {@link #targetRemoved(InetAddress)} is called (the Reactor API's dynamic target streams do
+ * it), so that long-running applications with changing targets do not leak series. To cap
+ * series anyway, add a filter to the registry, e.g. {@code
+ * registry.config().meterFilter(MeterFilter.maximumAllowableTags("ping", "target", 10_000,
+ * MeterFilter.deny()))}.
+ *
+ * <pre>{@code
+ * MicrometerPingRecorder recorder = PingMetrics.recorder(registry);
+ * PingEngine engine = PingEngine.create(PingOptions.defaults().recorder(recorder));
+ * }</pre>
+ */
+public final class MicrometerPingRecorder implements PingRecorder {
+
+  private final MeterRegistry registry;
+  private final PingMeterOptions options;
+  private final ConcurrentMap<InetAddress, TargetMeters> targets = new ConcurrentHashMap<>();
+
+  MicrometerPingRecorder(MeterRegistry registry, PingMeterOptions options) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.options = Objects.requireNonNull(options, "options");
+  }
+
+  @Override
+  public void recordSent(InetAddress target) {
+    meters(target).sent();
+  }
+
+  @Override
+  public void recordResult(PingResult result) {
+    meters(result.target()).record(result);
+  }
+
+  @Override
+  public void targetRemoved(InetAddress target) {
+    TargetMeters removed = targets.remove(target);
+    if (removed != null) {
+      removed.remove();
+    }
+  }
+
+  /** How many targets currently have meters. */
+  public int targetCount() {
+    return targets.size();
+  }
+
+  private TargetMeters meters(InetAddress target) {
+    TargetMeters meters = targets.get(target);
+    return meters != null ? meters : targets.computeIfAbsent(target, t -> new TargetMeters(registry, t, options));
+  }
+}

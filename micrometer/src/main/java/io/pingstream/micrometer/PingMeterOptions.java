@@ -1,0 +1,132 @@
+package io.pingstream.micrometer;
+
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * How per-target meters are made: extra tags, the loss window, the RTT histogram and the target
+ * label. Immutable; each setter returns a validated copy.
+ *
+ * <pre>{@code
+ * PingMeterOptions options = PingMeterOptions.defaults()
+ *     .tags(Tags.of("site", "paris"))
+ *     .lossWindow(300)
+ *     .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(100));
+ * }</pre>
+ */
+public final class PingMeterOptions {
+
+  /** Default number of latest outcomes the loss gauge is computed over. */
+  public static final int DEFAULT_LOSS_WINDOW = 100;
+  /** Largest loss window. */
+  public static final int MAX_LOSS_WINDOW = 100_000;
+
+  private static final PingMeterOptions DEFAULTS =
+      new PingMeterOptions(Tags.empty(), DEFAULT_LOSS_WINDOW, false, new Duration[0], PingMeterOptions::hostNameOrAddress);
+
+  private final Tags tags;
+  private final int lossWindow;
+  private final boolean percentileHistogram;
+  private final Duration[] serviceLevelObjectives;
+  private final Function<InetAddress, String> label;
+
+  private PingMeterOptions(
+      Tags tags, int lossWindow, boolean percentileHistogram, Duration[] serviceLevelObjectives, Function<InetAddress, String> label) {
+    this.tags = tags;
+    this.lossWindow = lossWindow;
+    this.percentileHistogram = percentileHistogram;
+    this.serviceLevelObjectives = serviceLevelObjectives;
+    this.label = label;
+  }
+
+  /** No extra tags, a 100-probe loss window, no histogram, host names as labels. */
+  public static PingMeterOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /** Tags added to every per-target meter. */
+  public Tags tags() {
+    return tags;
+  }
+
+  /** A copy with these extra tags on every per-target meter. */
+  public PingMeterOptions tags(Iterable<Tag> tags) {
+    Objects.requireNonNull(tags, "tags");
+    return new PingMeterOptions(Tags.of(tags), lossWindow, percentileHistogram, serviceLevelObjectives, label);
+  }
+
+  /** How many of a target's latest outcomes {@code ping.loss} is computed over. */
+  public int lossWindow() {
+    return lossWindow;
+  }
+
+  /**
+   * A copy with another loss window: {@code ping.loss} is the ratio of timeouts and errors
+   * among the target's last {@code probes} outcomes, like blackbox_exporter users compute with
+   * {@code avg_over_time(probe_success[..])}.
+   *
+   * @param probes in [1, {@value #MAX_LOSS_WINDOW}]
+   */
+  public PingMeterOptions lossWindow(int probes) {
+    if (probes < 1 || probes > MAX_LOSS_WINDOW) {
+      throw new IllegalArgumentException("lossWindow must be in [1, " + MAX_LOSS_WINDOW + "], was " + probes);
+    }
+    return new PingMeterOptions(tags, probes, percentileHistogram, serviceLevelObjectives, label);
+  }
+
+  /** Whether {@code ping.rtt} publishes a percentile histogram. */
+  public boolean percentileHistogram() {
+    return percentileHistogram;
+  }
+
+  /**
+   * A copy that makes {@code ping.rtt} publish a percentile histogram (Prometheus {@code
+   * ping_rtt_seconds_bucket}), for {@code histogram_quantile} across targets.
+   */
+  public PingMeterOptions percentileHistogram(boolean enabled) {
+    return new PingMeterOptions(tags, lossWindow, enabled, serviceLevelObjectives, label);
+  }
+
+  /** The RTT buckets published as service-level objectives. */
+  public Duration[] serviceLevelObjectives() {
+    return serviceLevelObjectives.clone();
+  }
+
+  /** A copy that publishes {@code ping.rtt} buckets at these RTTs (each positive). */
+  public PingMeterOptions serviceLevelObjectives(Duration... objectives) {
+    Objects.requireNonNull(objectives, "objectives");
+    for (Duration objective : objectives) {
+      if (objective == null || objective.isNegative() || objective.isZero()) {
+        throw new IllegalArgumentException("serviceLevelObjectives must be positive durations, was " + Arrays.toString(objectives));
+      }
+    }
+    return new PingMeterOptions(tags, lossWindow, percentileHistogram, objectives.clone(), label);
+  }
+
+  /** How the {@code name} tag of a target is chosen. */
+  public Function<InetAddress, String> label() {
+    return label;
+  }
+
+  /**
+   * A copy that names targets with {@code label} (the {@code name} tag), e.g. from your
+   * inventory. The default is the host name the address was resolved from, else the address; it
+   * never does a reverse DNS lookup.
+   */
+  public PingMeterOptions label(Function<InetAddress, String> label) {
+    Objects.requireNonNull(label, "label");
+    return new PingMeterOptions(tags, lossWindow, percentileHistogram, serviceLevelObjectives, label);
+  }
+
+  /** The host name an address carries (without a lookup), else its literal. */
+  static String hostNameOrAddress(InetAddress address) {
+    String text = address.toString(); // "name/literal", or "/literal" without a name
+    int slash = text.indexOf('/');
+    return slash > 0 ? text.substring(0, slash) : address.getHostAddress();
+  }
+}

@@ -1,0 +1,110 @@
+package io.pingstream.micrometer;
+
+import static io.pingstream.testing.Requirements.requireNftables;
+import static io.pingstream.testing.Requirements.requireRaw;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pingstream.PingEngine;
+import io.pingstream.PingOptions;
+import io.pingstream.PingOutcome;
+import io.pingstream.PingResult;
+import io.pingstream.SelectionPolicy;
+import io.pingstream.testing.NetNamespace;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class MicrometerPingRecorderTest {
+
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  @Test
+  void metersMatchWhatTheEngineReported() throws Exception {
+    requireRaw();
+    var recorder = PingMetrics.recorder(registry, PingMeterOptions.defaults().tags(Tags.of("site", "test")));
+    List<PingResult> results = new ArrayList<>();
+    try (var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW).recorder(recorder))) {
+      for (int i = 0; i < 25; i++) {
+        results.add(engine.ping(InetAddress.getByName("127.0.0.1")).get(5, TimeUnit.SECONDS));
+      }
+    }
+    var tags = Tags.of("target", "127.0.0.1", "name", "127.0.0.1", "family", "ipv4", "site", "test");
+    long replies = results.stream().filter(r -> r.outcome() == PingOutcome.REPLY).count();
+    double totalRttSeconds = results.stream().mapToLong(PingResult::rttNanos).sum() / 1e9;
+
+    assertThat(registry.get(PingMeterNames.SENT).tags(tags).counter().count()).isEqualTo(25);
+    assertThat(registry.get(PingMeterNames.REPLIES).tags(tags).counter().count()).isEqualTo(replies).isEqualTo(25);
+    assertThat(registry.get(PingMeterNames.TIMEOUTS).tags(tags).counter().count()).isZero();
+    var rtt = registry.get(PingMeterNames.RTT).tags(tags).timer();
+    assertThat(rtt.count()).isEqualTo(25);
+    assertThat(rtt.totalTime(TimeUnit.SECONDS)).isCloseTo(totalRttSeconds, within(1e-9));
+    assertThat(registry.get(PingMeterNames.LOSS).tags(tags).gauge().value()).isZero();
+    assertThat(registry.get(PingMeterNames.REPLY_TTL).tags(tags).gauge().value()).isEqualTo(64);
+  }
+
+  @Test
+  void aSilentTargetCountsTimeoutsAndFullLoss() throws Exception {
+    requireNftables();
+    var recorder = PingMetrics.recorder(registry);
+    try (var ns = NetNamespace.create().dropEchoRequests();
+        var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW).namespace(ns.path())
+            .timeout(Duration.ofMillis(100)).recorder(recorder))) {
+      for (int i = 0; i < 3; i++) {
+        engine.ping(InetAddress.getByName("::1")).get(5, TimeUnit.SECONDS);
+      }
+    }
+    var tags = Tags.of("target", "0:0:0:0:0:0:0:1", "family", "ipv6");
+    assertThat(registry.get(PingMeterNames.TIMEOUTS).tags(tags).counter().count()).isEqualTo(3);
+    assertThat(registry.get(PingMeterNames.LOSS).tags(tags).gauge().value()).isEqualTo(1.0);
+    assertThat(registry.get(PingMeterNames.RTT).tags(tags).timer().count()).isZero();
+    assertThat(registry.get(PingMeterNames.REPLY_TTL).tags(tags).gauge().value()).isNaN();
+  }
+
+  @Test
+  void errorsAreCountedByKindAndDuplicatesApart() throws Exception {
+    var recorder = PingMetrics.recorder(registry);
+    var target = InetAddress.getByName("127.0.0.9");
+    var now = java.time.Instant.now();
+    recorder.recordResult(PingResult.error(target, 1, now, new io.pingstream.IcmpErrorException(
+        io.pingstream.ErrorKind.TIME_EXCEEDED, 11, 0, InetAddress.getByName("127.0.0.254"))));
+    recorder.recordResult(PingResult.reply(target, 2, now, Duration.ofMillis(3), 44, 61));
+    recorder.recordResult(PingResult.duplicate(target, 2, now, Duration.ofMillis(4), 44, 61, io.pingstream.TimestampSource.KERNEL));
+
+    var tags = Tags.of("target", "127.0.0.9");
+    assertThat(registry.get(PingMeterNames.ERRORS).tags(tags).tag("kind", "time_exceeded").counter().count()).isEqualTo(1);
+    assertThat(registry.get(PingMeterNames.ERRORS).tags(tags).tag("kind", "send_failed").counter().count()).isZero();
+    assertThat(registry.get(PingMeterNames.DUPLICATES).tags(tags).counter().count()).isEqualTo(1);
+    assertThat(registry.get(PingMeterNames.RTT).tags(tags).timer().count()).isEqualTo(1); // the duplicate is no RTT
+    assertThat(registry.get(PingMeterNames.LOSS).tags(tags).gauge().value()).isEqualTo(0.5);
+    assertThat(registry.get(PingMeterNames.REPLY_TTL).tags(tags).gauge().value()).isEqualTo(61);
+  }
+
+  @Test
+  void aRemovedTargetLeavesNoSeriesBehind() throws Exception {
+    var recorder = PingMetrics.recorder(registry);
+    var kept = InetAddress.getByName("127.0.0.1");
+    var removed = InetAddress.getByName("127.0.0.2");
+    recorder.recordSent(kept);
+    recorder.recordSent(removed);
+    int metersPerTarget = registry.getMeters().size() / 2;
+
+    recorder.targetRemoved(removed);
+
+    assertThat(registry.find(PingMeterNames.SENT).tag("target", "127.0.0.2").meters()).isEmpty();
+    assertThat(registry.getMeters()).hasSize(metersPerTarget);
+    assertThat(recorder.targetCount()).isEqualTo(1);
+  }
+
+  @Test
+  void theHostNameAnAddressCarriesIsItsLabelWithoutALookup() throws Exception {
+    var named = InetAddress.getByAddress("gateway.example", new byte[] {127, 0, 0, 1});
+    assertThat(PingMeterOptions.hostNameOrAddress(named)).isEqualTo("gateway.example");
+    assertThat(PingMeterOptions.hostNameOrAddress(InetAddress.getByName("127.0.0.1"))).isEqualTo("127.0.0.1");
+  }
+}

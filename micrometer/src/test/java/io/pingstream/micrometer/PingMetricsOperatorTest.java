@@ -1,0 +1,56 @@
+package io.pingstream.micrometer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pingstream.PingResult;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+class PingMetricsOperatorTest {
+
+  @Test
+  void theOperatorRecordsEachResultAndPassesItOn() throws Exception {
+    var registry = new SimpleMeterRegistry();
+    var target = InetAddress.getByName("127.0.0.1");
+    var now = Instant.now();
+    var reply = PingResult.reply(target, 0, now, Duration.ofMillis(2), 44, 64);
+    var timeout = PingResult.timeout(target, 1, now);
+
+    StepVerifier.create(Flux.just(reply, timeout).transform(PingMetrics.record(registry)))
+        .expectNext(reply, timeout)
+        .verifyComplete();
+
+    assertThat(registry.get(PingMeterNames.SENT).counter().count()).isEqualTo(2);
+    assertThat(registry.get(PingMeterNames.REPLIES).counter().count()).isEqualTo(1);
+    assertThat(registry.get(PingMeterNames.TIMEOUTS).counter().count()).isEqualTo(1);
+    assertThat(registry.get(PingMeterNames.LOSS).gauge().value()).isEqualTo(0.5);
+  }
+
+  @Test
+  void theLossWindowForgetsOldOutcomes() {
+    var window = new LossWindow(3);
+    assertThat(window.ratio()).isNaN();
+    window.record(true);
+    window.record(true);
+    window.record(false);
+    assertThat(window.ratio()).isEqualTo(2.0 / 3);
+    window.record(false);
+    window.record(false);
+    assertThat(window.ratio()).isZero();
+  }
+
+  @Test
+  void optionsRefuseBadValues() {
+    var options = PingMeterOptions.defaults();
+    assertThatThrownBy(() -> options.lossWindow(0)).hasMessage("lossWindow must be in [1, 100000], was 0");
+    assertThatThrownBy(() -> options.serviceLevelObjectives(Duration.ZERO)).hasMessageContaining("positive");
+    assertThatThrownBy(() -> options.tags(null)).isInstanceOf(NullPointerException.class).hasMessage("tags");
+    assertThatThrownBy(() -> PingMetrics.record((MicrometerPingRecorder) null)).hasMessage("recorder");
+  }
+}

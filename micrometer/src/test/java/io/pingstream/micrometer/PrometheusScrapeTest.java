@@ -1,0 +1,60 @@
+package io.pingstream.micrometer;
+
+import static io.pingstream.testing.Requirements.requireRaw;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pingstream.PingEngine;
+import io.pingstream.PingOptions;
+import io.pingstream.SelectionPolicy;
+import io.pingstream.testing.NetNamespace.Commands;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PrometheusScrapeTest {
+
+  @Test
+  void theScrapeHasTheDocumentedNamesAndPassesPromtool(@TempDir Path dir) throws Exception {
+    requireRaw();
+    var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    var options = PingMeterOptions.defaults().percentileHistogram(true).serviceLevelObjectives(Duration.ofMillis(1));
+    try (var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW)
+        .recorder(PingMetrics.recorder(registry, options)))) {
+      new PingEngineMetrics(engine).bindTo(registry);
+      for (String target : new String[] {"127.0.0.1", "127.0.0.2", "::1"}) {
+        engine.ping(InetAddress.getByName(target)).get(5, TimeUnit.SECONDS);
+      }
+      String scrape = registry.scrape();
+
+      assertThat(scrape)
+          .contains("ping_rtt_seconds_count{family=\"ipv4\",name=\"127.0.0.1\",target=\"127.0.0.1\"} 1")
+          .contains("ping_rtt_seconds_bucket{")
+          .contains("ping_sent_total{family=\"ipv6\",name=\"0:0:0:0:0:0:0:1\",target=\"0:0:0:0:0:0:0:1\"} 1.0")
+          .contains("ping_replies_total{")
+          .contains("ping_timeouts_total{")
+          .contains("ping_errors_total{family=\"ipv4\",kind=\"destination_unreachable\"")
+          .contains("ping_duplicates_total{")
+          .contains("ping_loss_ratio{family=\"ipv4\",name=\"127.0.0.2\",target=\"127.0.0.2\"} 0.0")
+          .contains("ping_reply_ttl{")
+          .contains("ping_engine_in_flight 0.0")
+          .contains("ping_engine_dropped_total{reason=\"foreign\"} 0.0")
+          .contains("ping_engine_socket{family=\"ipv4\",mode=\"raw\"} 1.0")
+          .contains("ping_engine_socket{family=\"ipv4\",mode=\"dgram\"} 0.0");
+
+      assumeTrue(Commands.exists("promtool"), "promtool is not installed (Debian package prometheus)");
+      Path file = Files.writeString(dir.resolve("scrape.txt"), scrape);
+      var promtool = new ProcessBuilder("sh", "-c", "promtool check metrics < " + file).redirectErrorStream(true).start();
+      String verdict = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(promtool.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(promtool.exitValue()).as(verdict).isZero();
+    }
+  }
+}
