@@ -18,7 +18,8 @@ package io.pingstream;
  * @param badChecksums RAW IPv4 replies whose checksum does not add up
  * @param otherIcmp other ICMP messages, and errors that do not quote a request of ours
  * @param receiveDropped datagrams the kernel dropped because the receive buffer was full
- *     ({@code SO_RXQ_OVFL}); raise {@link PingOptions#receiveBufferSize(int)} if this grows
+ *     ({@code SO_RXQ_OVFL}): replies, and also other queued datagrams such as transmit
+ *     timestamps; raise {@link PingOptions#receiveBufferSize(int)} if this grows
  * @param inFlight probes currently waiting for their outcome
  */
 public record EngineStats(

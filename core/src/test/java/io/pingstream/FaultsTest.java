@@ -1,0 +1,126 @@
+package io.pingstream;
+
+import static io.pingstream.LoopbackPingTest.await;
+import static io.pingstream.testing.Requirements.requireNamespaces;
+import static io.pingstream.testing.Requirements.requireNftables;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.pingstream.testing.NetNamespace;
+import io.pingstream.testing.NetNamespace.Commands;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** The network misbehaves; the engine keeps exact accounts and survives. */
+class FaultsTest {
+
+  @Test
+  void randomLossIsReportedWithinStatisticalToleranceAndEveryProbeCountsOnce() throws Exception {
+    requireNftables();
+    int probes = 2_000;
+    try (var ns = NetNamespace.create().nft(
+            "add table inet loss",
+            "add chain inet loss input { type filter hook input priority 0 ; }",
+            "add rule inet loss input icmp type echo-request numgen random mod 100 < 30 drop");
+        var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW).namespace(ns.path()).timeout(Duration.ofMillis(200)))) {
+      List<CompletableFuture<PingResult>> futures = new ArrayList<>();
+      for (int i = 0; i < probes; i++) {
+        futures.add(engine.ping(InetAddress.getByName("127.0." + (i % 200) + ".1")));
+      }
+      int replies = 0;
+      int timeouts = 0;
+      for (var future : futures) {
+        switch (await(future).outcome()) {
+          case REPLY -> replies++;
+          case TIMEOUT -> timeouts++;
+          default -> throw new AssertionError("unexpected outcome");
+        }
+      }
+      EngineStats stats = engine.stats();
+
+      // 30% of 2,000: the standard deviation is sqrt(2000 * 0.3 * 0.7) ≈ 20.5 probes; allow 5 sigma.
+      assertThat(timeouts).isBetween(600 - 103, 600 + 103);
+      assertThat(replies + timeouts).isEqualTo(probes);
+      assertThat(stats.sent()).isEqualTo(probes);
+      assertThat(stats.replies()).isEqualTo(replies);
+      assertThat(stats.timeouts()).isEqualTo(timeouts);
+      assertThat(stats.malformed() + stats.duplicates() + stats.late() + stats.foreign()).isZero();
+    }
+  }
+
+  @Test
+  void aFullReceiveBufferIsCountedNotSilent() throws Exception {
+    requireNamespaces();
+    int probes = 3_000;
+    // The smallest buffer the kernel allows holds only a few replies of a burst.
+    try (var ns = NetNamespace.create();
+        var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW).namespace(ns.path())
+            .receiveBufferSize(PingOptions.MIN_BUFFER).timeout(Duration.ofMillis(300)))) {
+      List<CompletableFuture<PingResult>> futures = new ArrayList<>();
+      for (int i = 0; i < probes; i++) {
+        futures.add(engine.ping(InetAddress.getByName("127.1." + (i / 250) + "." + (i % 250 + 1))));
+      }
+      for (var future : futures) {
+        await(future);
+      }
+      EngineStats stats = engine.stats();
+
+      assertThat(stats.timeouts()).isPositive();
+      assertThat(stats.replies() + stats.timeouts()).isEqualTo(probes);
+      // Every lost reply was dropped by the kernel, and the kernel said so. Its count may be
+      // higher: it covers every datagram refused for room, transmit timestamps included.
+      assertThat(stats.receiveDropped()).isGreaterThanOrEqualTo(stats.timeouts());
+    }
+  }
+
+  @Test
+  void anInterfaceGoingDownAndUpIsReportedAndSurvived() throws Exception {
+    requireNamespaces();
+    try (var ns = NetNamespace.create();
+        var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW).namespace(ns.path()).timeout(Duration.ofMillis(200)))) {
+      var target = InetAddress.getByName("127.0.0.1");
+      assertThat(await(engine.ping(target)).outcome()).isEqualTo(PingOutcome.REPLY);
+
+      ns.exec("ip", "link", "set", "lo", "down");
+      PingResult whileDown = await(engine.ping(target));
+      ns.exec("ip", "link", "set", "lo", "up");
+      PingResult afterwards = await(engine.ping(target));
+
+      assertThat(whileDown.outcome()).isIn(PingOutcome.ERROR, PingOutcome.TIMEOUT);
+      assertThat(afterwards.outcome()).isEqualTo(PingOutcome.REPLY);
+    }
+  }
+
+  @Test
+  void aForeignFloodOnTheSameTargetCausesNoMismatch() throws Exception {
+    requireNamespaces();
+    assumeTrue(Commands.exists("ping"), "ping is not installed (Debian package iputils-ping)");
+    try (var ns = NetNamespace.create();
+        var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW).namespace(ns.path()))) {
+      var target = InetAddress.getByName("127.0.0.1");
+      engine.open(IpFamily.IPV4);
+      var flood = new ProcessBuilder("ip", "netns", "exec", ns.name(), "ping", "-f", "-q", "-c", "5000", "127.0.0.1")
+          .redirectErrorStream(true).start();
+      int probes = 0;
+      try {
+        while (flood.isAlive() && probes < 5_000) {
+          PingResult result = await(engine.ping(target));
+          assertThat(result.outcome()).isEqualTo(PingOutcome.REPLY);
+          probes++;
+        }
+      } finally {
+        flood.destroy();
+        flood.waitFor();
+      }
+      EngineStats stats = engine.stats();
+
+      assertThat(probes).isPositive();
+      assertThat(stats.replies()).isEqualTo(probes);
+      assertThat(stats.malformed() + stats.duplicates() + stats.late() + stats.foreign()).isZero();
+    }
+  }
+}
