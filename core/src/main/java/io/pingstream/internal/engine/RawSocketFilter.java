@@ -55,11 +55,7 @@ final class RawSocketFilter {
     f.label("reply");
     f.signatureAt(LD_W_IND, 8);
     f.label("error?");
-    f.jeq(3, "error", "error11?");
-    f.label("error11?");
-    f.jeq(11, "error", "error12?");
-    f.label("error12?");
-    f.jeq(12, "error", "drop");
+    f.jeqAny(new int[] {3, 11, 12}, "error", "drop");
     f.label("error");
     f.op(LD_B_IND, 8); // quoted version and IHL
     f.jeq(0x45, "quoted", "accept");
@@ -75,13 +71,7 @@ final class RawSocketFilter {
     f.label("reply");
     f.signatureAt(LD_W_ABS, 8);
     f.label("error?");
-    f.jeq(1, "error", "error2?");
-    f.label("error2?");
-    f.jeq(2, "error", "error3?");
-    f.label("error3?");
-    f.jeq(3, "error", "error4?");
-    f.label("error4?");
-    f.jeq(4, "error", "drop");
+    f.jeqAny(new int[] {1, 2, 3, 4}, "error", "drop");
     f.label("error");
     f.op(LD_B_ABS, 8 + 6); // quoted next header
     f.jeq(58, "quoted", "accept");
@@ -107,6 +97,18 @@ final class RawSocketFilter {
   private void jeq(int k, String ifTrue, String ifFalse) {
     jumps.put(code.size(), new String[] {ifTrue, ifFalse});
     op(JEQ_K, k);
+  }
+
+  /** Jump to {@code ifAny} when the accumulator equals one of {@code values}, else to {@code ifNone}. */
+  private void jeqAny(int[] values, String ifAny, String ifNone) {
+    for (int i = 0; i < values.length; i++) {
+      boolean last = i == values.length - 1;
+      String next = "any" + code.size();
+      jeq(values[i], ifAny, last ? ifNone : next);
+      if (!last) {
+        label(next);
+      }
+    }
   }
 
   private void label(String name) {
