@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.pingstream.EngineStats;
+import io.pingstream.ErrorKind;
+import io.pingstream.IcmpErrorException;
 import io.pingstream.IpFamily;
 import io.pingstream.PingEngine;
 import io.pingstream.PingOptions;
@@ -111,9 +113,8 @@ class TunPeerTest {
     rtts.sort(null);
     Duration median = Duration.ofNanos(rtts.get(rtts.size() / 2));
 
-    // TODO(issue 6): within 200 µs of 5 ms once the engine measures RTT with kernel timestamps;
-    // user-space RTT adds the JVM's wake-up and JNA time, so allow 2 ms for now.
-    assertThat(median).as("median of %s ns", rtts).isBetween(Duration.ofMillis(5), Duration.ofMillis(7));
+    // Kernel timestamps leave the JVM's wake-up and JNA time out of the RTT.
+    assertThat(median).as("median of %s ns", rtts).isBetween(Duration.ofNanos(4_800_000), Duration.ofNanos(5_200_000));
     assertEveryProbeReachedThePeer();
   }
 
@@ -215,12 +216,14 @@ class TunPeerTest {
 
   @ParameterizedTest
   @EnumSource(IpFamily.class)
-  void aWrongSignatureIsForeign(IpFamily family) throws Exception {
+  void aWrongSignatureIsDroppedInTheKernel(IpFamily family) throws Exception {
     start();
     peer.behave(Behaviour.reply().wrongSignature());
 
     assertThat(ping(family).outcome()).isEqualTo(PingOutcome.TIMEOUT);
-    assertThat(engine.stats().foreign()).isEqualTo(1);
+    // The RAW socket's BPF filter drops replies without our signature before user space.
+    assertThat(peer.sentCount()).isEqualTo(1);
+    assertThat(engine.stats().foreign() + engine.stats().malformed()).isZero();
     assertEveryProbeReachedThePeer();
   }
 
@@ -261,18 +264,16 @@ class TunPeerTest {
 
   @ParameterizedTest
   @EnumSource(IpFamily.class)
-  void aReplyCutAfterItsTokenStillMatches(IpFamily family) throws Exception {
+  void aReplyShorterThanItsRequestIsMalformed(IpFamily family) throws Exception {
     start();
     // 100-byte probes have padding after the token in both families; cut it all off.
     int cut = ipHeader(family) + 24;
     peer.behave(Behaviour.reply().truncate(cut, true));
     PingResult result = await(engine.ping(peer.address(family), ProbeSettings.defaults().size(100)));
 
-    // Today a reply shorter than its request is a REPLY that reports the shorter length;
-    // ping(8) would flag it as truncated. Change this test if the engine starts to reject it.
-    assertThat(result.outcome()).isEqualTo(PingOutcome.REPLY);
-    assertThat(result.bytes()).isEqualTo(24);
-    assertThat(engine.stats().malformed()).isZero();
+    // An echo reply must echo the whole request: a cut one is counted and dropped.
+    assertThat(result.outcome()).isEqualTo(PingOutcome.TIMEOUT);
+    assertThat(engine.stats().malformed()).isEqualTo(1);
   }
 
   @ParameterizedTest
@@ -293,27 +294,48 @@ class TunPeerTest {
 
   @ParameterizedTest
   @EnumSource(IpFamily.class)
-  void anUnreachableFromARouterIsCountedButNotMatchedYet(IpFamily family) throws Exception {
+  void anUnreachableFromARouterIsAnErrorNamingTheRouterBeforeTheTimeout(IpFamily family) throws Exception {
     start();
     int code = family == IpFamily.IPV4 ? 1 : 3; // host unreachable / address unreachable
     peer.behave(Behaviour.unreachable(code).from(peer.router(family)));
 
-    // TODO(issue 6): an ERROR outcome with type, code and reporter, well before the timeout,
-    // once the engine matches errors to probes. Today it counts the error and the probe times out.
-    assertThat(ping(family).outcome()).isEqualTo(PingOutcome.TIMEOUT);
-    assertThat(engine.stats().otherIcmp()).isEqualTo(1);
+    long start = System.nanoTime();
+    PingResult result = ping(family);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT);
+    assertIcmpError(result, ErrorKind.DESTINATION_UNREACHABLE, family == IpFamily.IPV4 ? 3 : 1, code, peer.router(family));
+    assertThat(engine.stats().icmpErrors()).isEqualTo(1);
     assertEveryProbeReachedThePeer();
   }
 
   @ParameterizedTest
   @EnumSource(IpFamily.class)
-  void aTimeExceededIsCountedButNotMatchedYet(IpFamily family) throws Exception {
+  void aTimeExceededIsAnError(IpFamily family) throws Exception {
     start();
     peer.behave(Behaviour.timeExceeded());
 
-    // TODO(issue 6): an ERROR outcome, as for unreachable.
-    assertThat(ping(family).outcome()).isEqualTo(PingOutcome.TIMEOUT);
-    assertThat(engine.stats().otherIcmp()).isEqualTo(1);
+    assertIcmpError(ping(family), ErrorKind.TIME_EXCEEDED, family == IpFamily.IPV4 ? 11 : 3, 0, peer.address(family));
+  }
+
+  @ParameterizedTest
+  @EnumSource(IpFamily.class)
+  void dgramSocketsGetErrorsFromTheirErrorQueue(IpFamily family) throws Exception {
+    requireTun();
+    ns = NetNamespace.create().allowDgram();
+    peer = TunPeer.start(ns);
+    engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.DGRAM).namespace(ns.path()).timeout(TIMEOUT));
+    peer.behave(Behaviour.timeExceeded().from(peer.router(family)));
+
+    assertIcmpError(ping(family), ErrorKind.TIME_EXCEEDED, family == IpFamily.IPV4 ? 11 : 3, 0, peer.router(family));
+  }
+
+  private static void assertIcmpError(PingResult result, ErrorKind kind, int type, int code, java.net.InetAddress reporter) {
+    assertThat(result.outcome()).as("%s", result).isEqualTo(PingOutcome.ERROR);
+    assertThat(result.errorKind()).hasValue(kind);
+    var error = (IcmpErrorException) result.error().orElseThrow();
+    assertThat(error.type()).isEqualTo(type);
+    assertThat(error.code()).isEqualTo(code);
+    assertThat(error.reporter()).isEqualTo(reporter);
   }
 
   // ---- the peer itself ----

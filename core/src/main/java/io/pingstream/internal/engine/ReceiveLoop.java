@@ -237,6 +237,10 @@ final class ReceiveLoop implements Runnable {
     if (probe == null) {
       return;
     }
+    if (reply.icmpLength != EchoCodec.icmpLength(socket.family == IpFamily.IPV6, probe.settings.size())) {
+      counters.add(Event.MALFORMED); // an echo reply echoes the whole request, or was cut
+      return;
+    }
     batch.ancillary(slot, ancillary);
     countDrops(socket);
     int ttl = reply.ttl >= 0 ? reply.ttl : ancillary.ttl;
