@@ -154,12 +154,18 @@ class TunPeerTest {
   void aSecondCopyOfTheReplyIsADuplicate(IpFamily family) throws Exception {
     start();
     peer.behave(Behaviour.reply().copies(2));
+    List<PingResult> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+    engine.results().subscribe(published::add);
     PingResult result = ping(family);
 
     assertThat(result.outcome()).isEqualTo(PingOutcome.REPLY);
     awaitStats(stats -> stats.duplicates() == 1);
     assertThat(engine.stats().replies()).isEqualTo(1);
     assertThat(peer.sentCount()).isEqualTo(2);
+    // The results flux flags the copy, with the probe's sequence, and never as a new reply.
+    awaitTrue(() -> published.size() == 2);
+    assertThat(published).extracting(PingResult::outcome).containsExactly(PingOutcome.REPLY, PingOutcome.DUPLICATE);
+    assertThat(published.get(1).sequence()).isEqualTo(result.sequence());
   }
 
   @Test
