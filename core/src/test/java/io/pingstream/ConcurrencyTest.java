@@ -54,6 +54,7 @@ class ConcurrencyTest {
       for (var worker : workers) {
         total += worker.get(60, TimeUnit.SECONDS);
       }
+      Figures.report("8 threads on one engine", engine.stats(), "");
       assertThat(total).isEqualTo(16_000);
       assertThat(engine.stats().replies()).isEqualTo(16_000);
       assertThat(engine.stats().malformed() + engine.stats().late() + engine.stats().duplicates()).isZero();
@@ -85,6 +86,7 @@ class ConcurrencyTest {
       awaitQuiet(engine, sent);
 
       EngineStats stats = engine.stats();
+      Figures.report("cancel storm, 4 threads", stats, "");
       assertThat(sent).isEqualTo(4L * perThread);
       assertThat(stats.inFlight()).isZero();
       // A reply either beat its cancel (a reply) or came after it (late); the kernel may drop
@@ -137,6 +139,8 @@ class ConcurrencyTest {
       assertThat(outcomes[PingOutcome.REPLY.ordinal()]).isEqualTo(probes - 3 * probes / 100);
       assertThat(engine.stats().inFlight()).isZero();
       engine.close();
+      Figures.report("soak, mixed outcomes", engine.stats(), "sockets and eventfds before " + fdsBefore
+          + ", after close " + openFileDescriptors() + ", receive threads after close " + receiveThreads());
       assertThat(receiveThreads()).isZero();
       assertThat(openFileDescriptors()).isEqualTo(fdsBefore);
     }

@@ -41,6 +41,7 @@ class FaultsTest {
         }
       }
       EngineStats stats = engine.stats();
+      Figures.report("random 30% loss", stats, "observed loss " + (100.0 * timeouts / probes) + "%");
 
       // 30% of 2,000: the standard deviation is sqrt(2000 * 0.3 * 0.7) ≈ 20.5 probes; allow 5 sigma.
       assertThat(timeouts).isBetween(600 - 103, 600 + 103);
@@ -68,6 +69,7 @@ class FaultsTest {
         await(future);
       }
       EngineStats stats = engine.stats();
+      Figures.report("receive buffer overflow", stats, "");
 
       assertThat(stats.timeouts()).isPositive();
       assertThat(stats.replies() + stats.timeouts()).isEqualTo(probes);
@@ -117,6 +119,7 @@ class FaultsTest {
         flood.waitFor();
       }
       EngineStats stats = engine.stats();
+      Figures.report("foreign ping -f flood on the same target", stats, "");
 
       assertThat(probes).isPositive();
       assertThat(stats.replies()).isEqualTo(probes);
