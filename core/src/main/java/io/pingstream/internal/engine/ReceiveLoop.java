@@ -41,6 +41,8 @@ final class ReceiveLoop implements Runnable {
   private final long[] droppedSoFar = new long[2];
   private final Memory pollFds = new Memory(3 * 8);
   private final Memory timespec = new Memory(16);
+  /** int value and socklen_t length for getsockopt(SO_ERROR). */
+  private final Memory socketError = new Memory(8);
   private final int[] polledFamily = new int[3];
   private final EchoReply reply = new EchoReply();
   private final Ancillary ancillary = new Ancillary();
@@ -146,6 +148,7 @@ final class ReceiveLoop implements Runnable {
 
   private void drain(IcmpSocket socket, boolean errorQueue) {
     ReceiveBatch batch = batch(socket.family.ordinal(), errorQueue);
+    boolean first = true;
     while (true) {
       int count = batch.receive(socket.fd, errorQueue);
       if (count < 0) {
@@ -156,9 +159,12 @@ final class ReceiveLoop implements Runnable {
         if (errno != LibC.EAGAIN) {
           // A pending socket error (e.g. from an ICMP error): reading it cleared it.
           LOG.log(Level.DEBUG, () -> Errors.newException("recvmmsg", errno).getMessage());
+        } else if (errorQueue && first) {
+          clearSocketError(socket); // POLLERR with an empty queue: a bare sk_err would wake us forever
         }
         return;
       }
+      first = false;
       stampBatch();
       for (int slot = 0; slot < count; slot++) {
         if (errorQueue) {
@@ -171,6 +177,11 @@ final class ReceiveLoop implements Runnable {
         return;
       }
     }
+  }
+
+  private void clearSocketError(IcmpSocket socket) {
+    socketError.setInt(4, 4);
+    LibC.getsockopt(socket.fd, LibC.SOL_SOCKET, LibC.SO_ERROR, socketError, socketError.share(4));
   }
 
   private ReceiveBatch batch(int family, boolean errorQueue) {

@@ -31,6 +31,7 @@ public final class LibC {
   // Socket option levels and names.
   public static final int SOL_SOCKET = 1;
   public static final int SOL_RAW = 255;
+  public static final int SO_ERROR = 4;
   public static final int SO_SNDBUF = 7;
   public static final int SO_RCVBUF = 8;
   public static final int SO_SNDBUFFORCE = 32;
