@@ -71,6 +71,11 @@ public final class PingEngine implements AutoCloseable {
    * EngineClosedException} when the engine is or gets closed. Cancelling the future forgets the
    * probe at once; a reply that comes later is counted as late and ignored.
    *
+   * <p>The first probe of an address family opens its socket on the calling thread (with a
+   * namespace, on a helper thread that is joined), which may take a few milliseconds; call
+   * {@link #open(IpFamily)} beforehand, or from a thread that may block, to keep that off
+   * non-blocking threads. Later probes only call {@code sendto(2)} on a non-blocking socket.
+   *
    * <p>Targets: an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}) is pinged over IPv4. These
    * are refused at once, before anything is sent, with the future failing with an {@link
    * IllegalArgumentException}: the unspecified address ({@code 0.0.0.0}, {@code ::}), multicast
@@ -152,7 +157,7 @@ public final class PingEngine implements AutoCloseable {
 
   private static InetAddress unmapped(InetAddress target) {
     byte[] bytes = target.getAddress();
-    if (target instanceof Inet6Address && isIpv4Mapped(bytes)) {
+    if (target instanceof Inet6Address && IpFamily.isIpv4Mapped(bytes)) {
       try {
         return InetAddress.getByAddress(new byte[] {bytes[12], bytes[13], bytes[14], bytes[15]});
       } catch (UnknownHostException e) {
@@ -160,14 +165,5 @@ public final class PingEngine implements AutoCloseable {
       }
     }
     return target;
-  }
-
-  private static boolean isIpv4Mapped(byte[] bytes) {
-    for (int i = 0; i < 10; i++) {
-      if (bytes[i] != 0) {
-        return false;
-      }
-    }
-    return bytes[10] == (byte) 0xFF && bytes[11] == (byte) 0xFF;
   }
 }
