@@ -1,0 +1,41 @@
+package io.pingstream.reactor;
+
+import io.pingstream.IpFamily;
+import io.pingstream.PingEngine;
+import io.pingstream.PingResult;
+import io.pingstream.ProbeSettings;
+import java.net.InetAddress;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/** Sends probes through a {@link PingEngine}. */
+final class EngineProber implements Prober {
+
+  private final PingEngine engine;
+  private final Scheduler blocking;
+
+  EngineProber(PingEngine engine, Scheduler blocking) {
+    this.engine = engine;
+    this.blocking = blocking;
+  }
+
+  @Override
+  public Mono<PingResult> probe(InetAddress target, ProbeSettings settings) {
+    // suppressCancel = false: cancelling the Mono cancels the future, which the engine forgets.
+    return prepare(target).then(Mono.fromFuture(() -> engine.ping(target, settings), false));
+  }
+
+  @Override
+  public Mono<Void> prepare(InetAddress target) {
+    return Mono.defer(() -> {
+      IpFamily family = IpFamily.of(target);
+      if (engine.socketMode(family).isPresent() || engine.isClosed()) {
+        return Mono.empty();
+      }
+      // The first probe of a family opens its socket, which may block (in a namespace, on a
+      // helper thread that is joined): never on the subscriber's thread, which may be a
+      // non-blocking Reactor thread. Later probes only call sendto(2) on a non-blocking socket.
+      return Mono.fromCallable(() -> engine.open(family)).subscribeOn(blocking).then();
+    });
+  }
+}

@@ -1,0 +1,97 @@
+package io.pingstream.reactor;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Turns a host name or IP literal into one address. Literals are parsed on the subscriber's
+ * thread without any lookup; names are looked up on a scheduler meant for blocking calls, since
+ * {@link InetAddress#getAllByName(String)} blocks.
+ */
+final class HostResolver {
+
+  private static final Pattern IPV4_LITERAL =
+      Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+
+  /** A blocking name lookup; {@link InetAddress#getAllByName(String)} in production. */
+  @FunctionalInterface
+  interface Lookup {
+    InetAddress[] lookup(String host) throws UnknownHostException;
+  }
+
+  private final AddressPreference preference;
+  private final Lookup lookup;
+  private final Scheduler blocking;
+
+  HostResolver(AddressPreference preference, Lookup lookup, Scheduler blocking) {
+    this.preference = preference;
+    this.lookup = lookup;
+    this.blocking = blocking;
+  }
+
+  /**
+   * A cold {@code Mono} of the address of {@code host}, chosen by the preference; an {@link
+   * UnknownHostException} naming the host when there is none.
+   *
+   * @throws IllegalArgumentException when {@code host} is blank (the JDK would answer loopback)
+   */
+  Mono<InetAddress> resolve(String host) {
+    Objects.requireNonNull(host, "host");
+    if (host.isBlank()) {
+      throw new IllegalArgumentException("host must not be blank");
+    }
+    if (isLiteral(host)) {
+      // The JDK parses these itself and never asks a resolver.
+      return Mono.fromCallable(() -> InetAddress.getByName(host));
+    }
+    return Mono.fromCallable(() -> choose(host, lookupNamingHost(host))).subscribeOn(blocking);
+  }
+
+  /**
+   * Whether the JDK treats {@code host} as an IP literal: a dotted quad, or (as in {@code
+   * InetAddress.getAllByName}) something with a colon that starts like an IPv6 address.
+   */
+  static boolean isLiteral(String host) {
+    if (IPV4_LITERAL.matcher(host).matches()) {
+      return true;
+    }
+    char first = host.charAt(0);
+    return host.indexOf(':') >= 0 && (first == '[' || first == ':' || Character.digit(first, 16) >= 0);
+  }
+
+  private InetAddress[] lookupNamingHost(String host) throws UnknownHostException {
+    try {
+      return lookup.lookup(host);
+    } catch (UnknownHostException e) {
+      if (e.getMessage() != null && e.getMessage().contains(host)) {
+        throw e;
+      }
+      var named = new UnknownHostException(host + ": " + e.getMessage());
+      named.initCause(e);
+      throw named;
+    }
+  }
+
+  private InetAddress choose(String host, InetAddress[] addresses) throws UnknownHostException {
+    if (addresses.length == 0) {
+      throw new UnknownHostException(host + ": no address");
+    }
+    Class<? extends InetAddress> preferred = switch (preference) {
+      case IPV4 -> Inet4Address.class;
+      case IPV6 -> Inet6Address.class;
+      case ANY -> InetAddress.class;
+    };
+    for (InetAddress address : addresses) {
+      if (preferred.isInstance(address)) {
+        return address;
+      }
+    }
+    return addresses[0];
+  }
+}

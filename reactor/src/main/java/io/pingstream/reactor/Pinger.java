@@ -1,0 +1,359 @@
+package io.pingstream.reactor;
+
+import io.pingstream.EngineClosedException;
+import io.pingstream.PingEngine;
+import io.pingstream.PingOptions;
+import io.pingstream.PingOutcome;
+import io.pingstream.PingResult;
+import io.pingstream.ProbeSettings;
+import io.pingstream.SocketUnavailableException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Reactive ICMP echo: a {@code Mono} per probe, a paced {@code Flux} per target, and one {@code
+ * Flux} for many targets.
+ *
+ * <p>A pinger owns one {@link PingEngine} (one socket per address family, one receive thread) and
+ * is meant to be shared application-wide; it is thread-safe. Everything it returns is cold:
+ * nothing is sent before subscription, each subscription sends its own probes, and cancelling a
+ * subscription forgets its pending probes at once (a reply that comes later is ignored).
+ *
+ * <pre>{@code
+ * try (Pinger pinger = Pinger.create()) {
+ *   pinger.ping("example.com")
+ *       .subscribe(rtt -> System.out.println(rtt.map(Duration::toMillis).map(ms -> ms + " ms").orElse("timeout")));
+ *
+ *   pinger.stream(InetAddress.getByName("127.0.0.1"), StreamOptions.every(Duration.ofSeconds(1)).count(5))
+ *       .subscribe(System.out::println);
+ * }
+ * }</pre>
+ *
+ * <p>Signals come on the engine's receive thread (replies and timeouts), on the thread that sent
+ * the probe (send errors) or on the thread that requests; never concurrently within one
+ * subscription. Do not block in {@code onNext}: that would hold up the receive thread and every
+ * other probe of the pinger. Use {@code publishOn} for slow work.
+ */
+public final class Pinger implements AutoCloseable {
+
+  private final PingEngine engine;
+  private final AddressPreference addressPreference;
+  private final HostResolver resolver;
+  private final Prober prober;
+  private final LongAdder skipped = new LongAdder();
+
+  private Pinger(PingEngine engine, AddressPreference addressPreference) {
+    this.engine = engine;
+    this.addressPreference = addressPreference;
+    this.resolver = new HostResolver(addressPreference, InetAddress::getAllByName, Schedulers.boundedElastic());
+    this.prober = new EngineProber(engine, Schedulers.boundedElastic());
+  }
+
+  /** A pinger with {@link PingOptions#defaults()} and {@link AddressPreference#ANY}. */
+  public static Pinger create() {
+    return create(PingOptions.defaults());
+  }
+
+  /**
+   * A pinger with {@code options} and {@link AddressPreference#ANY}. Opens no socket yet: sockets
+   * open with the first probe of their family.
+   *
+   * @throws UnsupportedOperationException when not on 64-bit Linux or libc cannot be bound
+   */
+  public static Pinger create(PingOptions options) {
+    return create(options, AddressPreference.ANY);
+  }
+
+  /**
+   * A pinger with {@code options} that resolves host names to the family {@code preference}
+   * asks for, when the host has one.
+   *
+   * @throws UnsupportedOperationException when not on 64-bit Linux or libc cannot be bound
+   */
+  public static Pinger create(PingOptions options, AddressPreference preference) {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(preference, "preference");
+    return new Pinger(PingEngine.create(options), preference);
+  }
+
+  /** The options of the engine. */
+  public PingOptions options() {
+    return engine.options();
+  }
+
+  /** Which family host names resolve to. */
+  public AddressPreference addressPreference() {
+    return addressPreference;
+  }
+
+  /**
+   * The engine behind this pinger, for its {@link PingEngine#stats() counters}, its {@link
+   * PingEngine#results() hot stream of every result} or to {@link PingEngine#open open} sockets
+   * eagerly. Closing it closes the pinger.
+   */
+  public PingEngine engine() {
+    return engine;
+  }
+
+  /**
+   * Probes that paced streams ({@link #stream}, {@link #pingAll}) of this pinger did not send:
+   * their time came while the previous probe of the same target was still waiting for the
+   * subscriber's demand, the rate limit or an in-flight slot. A skipped probe is not sent, so it
+   * counts neither as sent nor as lost.
+   */
+  public long skippedProbes() {
+    return skipped.sum();
+  }
+
+  /**
+   * Resolves {@code host} to one address.
+   *
+   * <p>An IP literal ({@code 127.0.0.1}, {@code ::1}, {@code [fe80::1%eth0]}) is parsed on the
+   * subscribing thread without any lookup. A name is looked up on {@link
+   * Schedulers#boundedElastic()}, never on the subscribing thread, and the address of the
+   * {@link #addressPreference() preferred family} is chosen when there is one. The {@code Mono}
+   * emits the address and completes, or fails with an {@link UnknownHostException} whose message
+   * names the host. Each subscription looks up again; cancelling abandons the lookup's result.
+   *
+   * @throws IllegalArgumentException when {@code host} is blank
+   */
+  public Mono<InetAddress> resolve(String host) {
+    return resolver.resolve(host);
+  }
+
+  /** {@link #probe(InetAddress, ProbeSettings)} with the pinger's default probe settings. */
+  public Mono<PingResult> probe(InetAddress target) {
+    return probe(target, options().probeSettings());
+  }
+
+  /**
+   * Sends one probe per subscription and emits its result.
+   *
+   * <p>Nothing is sent before subscription; the probe leaves on the subscribing thread (the
+   * first probe of an address family first opens its socket on {@link
+   * Schedulers#boundedElastic()}, as that may block). The {@code Mono} emits one {@link
+   * PingResult} and completes: a {@link PingOutcome#REPLY} when the reply comes, a {@link
+   * PingOutcome#TIMEOUT} after {@code settings.timeout()}, both on the engine's receive thread
+   * (a reply that beats the end of {@code subscribe}, as on loopback, comes on the subscribing
+   * thread), or an {@link PingOutcome#ERROR} with its cause when the kernel refuses the packet,
+   * on the subscribing thread. It fails with a {@link SocketUnavailableException} when no socket of
+   * the {@link io.pingstream.SelectionPolicy} can be opened, with another {@link IOException}
+   * when the socket or its namespace cannot be set up, and with an {@link EngineClosedException}
+   * once the pinger is closed. Cancelling it forgets the probe: the engine's in-flight count
+   * drops at once.
+   *
+   * @param settings timeout, size and TTL of this probe, overriding the pinger's defaults
+   */
+  public Mono<PingResult> probe(InetAddress target, ProbeSettings settings) {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(settings, "settings");
+    return prober.probe(target, settings);
+  }
+
+  /** {@link #probe(String, ProbeSettings)} with the pinger's default probe settings. */
+  public Mono<PingResult> probe(String host) {
+    return probe(host, options().probeSettings());
+  }
+
+  /**
+   * Resolves {@code host} as {@link #resolve(String)} does, then probes it as {@link
+   * #probe(InetAddress, ProbeSettings)} does: the probe of a name leaves from {@link
+   * Schedulers#boundedElastic()}. Fails with an {@link UnknownHostException} naming the host
+   * when it does not resolve. Each subscription resolves again.
+   *
+   * @throws IllegalArgumentException when {@code host} is blank
+   */
+  public Mono<PingResult> probe(String host, ProbeSettings settings) {
+    Objects.requireNonNull(settings, "settings");
+    return resolve(host).flatMap(target -> prober.probe(target, settings));
+  }
+
+  /** {@link #ping(InetAddress, ProbeSettings)} with the pinger's default probe settings. */
+  public Mono<Optional<Duration>> ping(InetAddress target) {
+    return ping(target, options().probeSettings());
+  }
+
+  /**
+   * The round-trip time of one probe, or empty on timeout: the simple form of {@link
+   * #probe(InetAddress, ProbeSettings)}, with the same laziness, threads and cancellation.
+   *
+   * <p>Emits {@code Optional.of(rtt)} on a reply, {@code Optional.empty()} when no reply came
+   * within {@code settings.timeout()}, then completes. A probe that failed ({@link
+   * PingOutcome#ERROR}, such as a send refused with {@code ENETUNREACH}) is not a timeout: the
+   * {@code Mono} fails with its cause. It also fails as {@code probe} does when no socket can be
+   * opened or the pinger is closed.
+   */
+  public Mono<Optional<Duration>> ping(InetAddress target, ProbeSettings settings) {
+    return rtt(probe(target, settings));
+  }
+
+  /** {@link #ping(String, ProbeSettings)} with the pinger's default probe settings. */
+  public Mono<Optional<Duration>> ping(String host) {
+    return ping(host, options().probeSettings());
+  }
+
+  /**
+   * Resolves {@code host} as {@link #resolve(String)} does, then pings it as {@link
+   * #ping(InetAddress, ProbeSettings)} does. Fails with an {@link UnknownHostException} naming
+   * the host when it does not resolve.
+   *
+   * @throws IllegalArgumentException when {@code host} is blank
+   */
+  public Mono<Optional<Duration>> ping(String host, ProbeSettings settings) {
+    return rtt(probe(host, settings));
+  }
+
+  /** {@link #stream(InetAddress, StreamOptions)} with {@code StreamOptions.every(interval)}. */
+  public Flux<PingResult> stream(InetAddress target, Duration interval) {
+    return stream(target, StreamOptions.every(interval));
+  }
+
+  /**
+   * Probes {@code target} every {@code options.interval()}, until cancelled or until {@code
+   * options.count()} results.
+   *
+   * <p>The first probe leaves at subscription (the first time, once the family's socket is open);
+   * then one every interval, paced by the clock on
+   * {@link Schedulers#parallel()}: a probe does not wait for the previous one's reply, so a slow
+   * reply or a timeout does not delay the next probe. Results are emitted in send order (a
+   * reply waits for the outcome of earlier probes, at most their timeout), one per probe sent,
+   * errors ({@link PingOutcome#ERROR}) included as values. With a count the {@code Flux}
+   * completes after the last result; without one it never completes. It fails, cancelling the
+   * probes in flight, when a socket cannot be opened or the pinger is closed.
+   *
+   * <p>Backpressure: probes are skipped, never buffered without bound. A target keeps at most
+   * {@code ceil(timeout / interval) + 3} probes sent but not yet delivered (enough for every probe
+   * that can still be waiting for its reply; at most {@value PacedStreams#MAX_WINDOW} + 1). Once
+   * a subscriber without demand holds that many, the probes that come due are not sent (see
+   * {@link #skippedProbes()}), and the next one leaves as soon as demand returns. A skipped probe
+   * counts in no statistics, and a count counts only probes sent. Even without demand, the
+   * first of these probes are sent at subscription, as a prefetch would.
+   *
+   * <p>Cancelling stops the clock and cancels the probes in flight: nothing is emitted after,
+   * and the engine's in-flight count drops at once. Rate and in-flight limits of {@code options}
+   * apply as in {@link #pingAll(Publisher, StreamOptions)}.
+   */
+  public Flux<PingResult> stream(InetAddress target, StreamOptions options) {
+    Objects.requireNonNull(target, "target");
+    return pingAll(List.of(target), options);
+  }
+
+  /**
+   * Resolves {@code host} once per subscription, as {@link #resolve(String)} does, then streams
+   * it as {@link #stream(InetAddress, StreamOptions)} does. Fails with an {@link
+   * UnknownHostException} naming the host, before any probe, when it does not resolve.
+   *
+   * @throws IllegalArgumentException when {@code host} is blank
+   */
+  public Flux<PingResult> stream(String host, StreamOptions options) {
+    Objects.requireNonNull(options, "options");
+    return resolve(host).flatMapMany(target -> stream(target, options));
+  }
+
+  /** {@link #pingAll(Collection, StreamOptions)} with {@code StreamOptions.every(interval)}. */
+  public Flux<PingResult> pingAll(Collection<? extends InetAddress> targets, Duration interval) {
+    return pingAll(targets, StreamOptions.every(interval));
+  }
+
+  /**
+   * {@link #pingAll(Collection, StreamOptions)} with {@code
+   * StreamOptions.every(interval).count(count)}: {@code count} probes per target, then complete.
+   */
+  public Flux<PingResult> pingAll(Collection<? extends InetAddress> targets, Duration interval, long count) {
+    return pingAll(targets, StreamOptions.every(interval).count(count));
+  }
+
+  /**
+   * Probes every target of {@code targets} as {@link #stream(InetAddress, StreamOptions)} does,
+   * with their probes spread over the interval: of {@code n} targets, the {@code i}-th (in
+   * iteration order, duplicates removed) sends its first probe {@code i * interval / n} after
+   * subscription. An empty collection completes at once.
+   *
+   * <p>Completes when every target has sent {@code options.count()} probes; without a count,
+   * never. See {@link #pingAll(Publisher, StreamOptions)} for ordering, limits, backpressure and
+   * cancellation.
+   *
+   * @throws NullPointerException when {@code targets} or an element is null
+   */
+  public Flux<PingResult> pingAll(Collection<? extends InetAddress> targets, StreamOptions options) {
+    Objects.requireNonNull(targets, "targets");
+    for (InetAddress target : targets) {
+      Objects.requireNonNull(target, "targets must not contain null");
+    }
+    return pingAll(Mono.just(List.copyOf(targets)), options);
+  }
+
+  /**
+   * Probes a changing set of targets: each {@code Collection} that {@code targetSets} emits
+   * replaces the previous one. A target that appears starts its own paced stream, a target that
+   * disappears has its stream cancelled (its probes in flight too, so it emits nothing more),
+   * and the targets in both sets go on untouched. The {@code k} targets that one set adds send
+   * their first probes spread over the interval, at {@code j * interval / k}. A target that
+   * stays after sending its {@code count} is not restarted; removed and added again, it is.
+   *
+   * <p>Results carry their target ({@link PingResult#target()}), so {@code groupBy}, windows and
+   * {@link PingStatistics} work downstream. Each target's results come in its send order;
+   * results of different targets interleave as they come, so a silent target does not hold up
+   * the others.
+   *
+   * <p>The limits of {@code options} are shared by the targets of one subscription: with a
+   * {@link StreamOptions#rateLimit(int) rate limit} probes leave at least {@code 1 s / rate}
+   * apart, and with an {@link StreamOptions#maxInFlight(int) in-flight limit} at most that many
+   * wait for their reply. A target whose probe is due while the limit is reached waits for its
+   * turn, first come first served, and its probes that come due meanwhile are skipped: every
+   * target keeps being probed, less often.
+   *
+   * <p>Backpressure is per target, as in {@link #stream(InetAddress, StreamOptions)}: a
+   * subscriber without demand makes each target skip probes once it holds a few unconsumed
+   * results; memory stays bounded by the number of targets. {@code targetSets} is requested
+   * unbounded, so target changes apply whatever the demand.
+   *
+   * <p>When {@code targetSets} completes, the last set keeps running; the {@code Flux} completes
+   * when every running target has sent its count (never without a count). It fails when {@code
+   * targetSets} fails, when a set is or contains null, when a socket cannot be opened, or when
+   * the pinger is closed. Cancelling cancels {@code targetSets}, every target's clock and every
+   * probe in flight.
+   */
+  public Flux<PingResult> pingAll(Publisher<? extends Collection<? extends InetAddress>> targetSets, StreamOptions options) {
+    Objects.requireNonNull(targetSets, "targetSets");
+    Objects.requireNonNull(options, "options");
+    // Schedulers.parallel() is read at assembly, so that StepVerifier.withVirtualTime can swap it.
+    return new PacedStreams(prober, options().probeSettings(), Schedulers.parallel(), skipped).pingAll(targetSets, options);
+  }
+
+  /**
+   * Closes the engine: its sockets close, probes in flight complete with an {@link
+   * EngineClosedException} (so running streams fail with it), and later probes fail with it.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  private static Mono<Optional<Duration>> rtt(Mono<PingResult> probe) {
+    return probe.handle((result, sink) -> {
+      switch (result.outcome()) {
+        case REPLY -> sink.next(result.rtt());
+        case TIMEOUT -> sink.next(Optional.empty());
+        case ERROR -> sink.error(result.error().orElseGet(() -> new IOException("probe failed: " + result)));
+      }
+    });
+  }
+
+  @Override
+  public String toString() {
+    return "Pinger{" + options() + ", addressPreference=" + addressPreference + "}";
+  }
+}

@@ -1,0 +1,28 @@
+package io.pingstream.reactor;
+
+import io.pingstream.PingResult;
+import io.pingstream.ProbeSettings;
+import java.net.InetAddress;
+import reactor.core.publisher.Mono;
+
+/**
+ * Sends one probe per subscription. The seam between the pacing logic and the engine: tests
+ * pass a fake driven by virtual time, the {@link Pinger} passes an {@link EngineProber}.
+ */
+@FunctionalInterface
+interface Prober {
+
+  /**
+   * A cold {@code Mono} that sends a probe when subscribed and emits its result; cancelling it
+   * forgets the probe.
+   */
+  Mono<PingResult> probe(InetAddress target, ProbeSettings settings);
+
+  /**
+   * Gets ready to probe {@code target} (opens its socket), so that a stream's probes all leave
+   * from its clock, in order. Completes empty; may fail as a probe would.
+   */
+  default Mono<Void> prepare(InetAddress target) {
+    return Mono.empty();
+  }
+}

@@ -1,0 +1,318 @@
+package io.pingstream.reactor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pingstream.IpFamily;
+import io.pingstream.PingOutcome;
+import io.pingstream.PingResult;
+import io.pingstream.ProbeSettings;
+import io.pingstream.SocketUnavailableException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+/** The pacing logic on virtual time, with a fake prober instead of sockets. */
+class PacedStreamsTest {
+
+  private static final InetAddress A = address("127.0.0.1");
+  private static final InetAddress B = address("127.0.0.2");
+  private static final InetAddress C = address("127.0.0.3");
+  private static final InetAddress D = address("127.0.0.4");
+  private static final InetAddress E = address("127.0.0.5");
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
+  private final LongAdder skipped = new LongAdder();
+
+  private PacedStreams streams(Prober prober) {
+    return new PacedStreams(prober, ProbeSettings.defaults(), time, skipped);
+  }
+
+  private static Flux<PingResult> all(PacedStreams streams, StreamOptions options, InetAddress... targets) {
+    return streams.pingAll(Mono.just(List.of(targets)), options);
+  }
+
+  @Test
+  void probesArePacedByTheClockNotByTheReplies() {
+    var prober = FakeProber.replyingAfter(time, Duration.ofMillis(250));
+    var streams = streams(prober);
+
+    StepVerifier.withVirtualTime(() -> all(streams, StreamOptions.every(Duration.ofMillis(100)).count(4), A), () -> time, Long.MAX_VALUE)
+        .expectSubscription()
+        .expectNoEvent(Duration.ofMillis(250))
+        .assertNext(result -> assertThat(result.sequence()).isZero())
+        .expectNoEvent(Duration.ofMillis(100))
+        .assertNext(result -> assertThat(result.sequence()).isEqualTo(1))
+        .expectNoEvent(Duration.ofMillis(100))
+        .assertNext(result -> assertThat(result.sequence()).isEqualTo(2))
+        .expectNoEvent(Duration.ofMillis(100))
+        .assertNext(result -> assertThat(result.sequence()).isEqualTo(3))
+        .expectComplete().verify(TIMEOUT);
+
+    // Stop-and-wait would have sent at 0, 250, 500, 750.
+    assertThat(prober.sendTimes(A)).containsExactly(0L, 100L, 200L, 300L);
+  }
+
+  @Test
+  void resultsComeInSendOrderSoATimeoutHoldsBackOnlyTheLaterResultsOfItsTarget() {
+    // The first probe times out after 300 ms; the others reply within 10 ms.
+    var prober = new FakeProber(time, (target, index) -> index == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(10)));
+    var options = StreamOptions.every(Duration.ofMillis(100)).count(4).probeSettings(ProbeSettings.defaults().timeout(Duration.ofMillis(300)));
+
+    StepVerifier.withVirtualTime(() -> all(streams(prober), options, A), () -> time, Long.MAX_VALUE)
+        .expectSubscription()
+        .expectNoEvent(Duration.ofMillis(300))
+        .assertNext(result -> assertThat(result.outcome()).isEqualTo(PingOutcome.TIMEOUT))
+        .assertNext(result -> assertThat(result.sequence()).isEqualTo(1))
+        .assertNext(result -> assertThat(result.sequence()).isEqualTo(2))
+        .expectNoEvent(Duration.ofMillis(10))
+        .assertNext(result -> assertThat(result.sequence()).isEqualTo(3))
+        .expectComplete().verify(TIMEOUT);
+
+    assertThat(prober.sendTimes(A)).containsExactly(0L, 100L, 200L, 300L);
+  }
+
+  @Test
+  void targetsAreSpreadEvenlyOverTheInterval() {
+    var prober = FakeProber.replyingAfter(time, Duration.ofMillis(1));
+
+    StepVerifier.withVirtualTime(() -> all(streams(prober), StreamOptions.every(Duration.ofSeconds(1)).count(2), A, B, C, D), () -> time, Long.MAX_VALUE)
+        .expectSubscription()
+        .thenAwait(Duration.ofSeconds(2))
+        .expectNextCount(8)
+        .expectComplete().verify(TIMEOUT);
+
+    assertThat(prober.sendTimes(A)).containsExactly(0L, 1000L);
+    assertThat(prober.sendTimes(B)).containsExactly(250L, 1250L);
+    assertThat(prober.sendTimes(C)).containsExactly(500L, 1500L);
+    assertThat(prober.sendTimes(D)).containsExactly(750L, 1750L);
+  }
+
+  @Test
+  void aSilentTargetDoesNotHoldUpTheOthers() {
+    var prober = new FakeProber(time, (target, index) -> target.equals(A) ? Optional.empty() : Optional.of(Duration.ofMillis(1)));
+
+    StepVerifier.withVirtualTime(() -> all(streams(prober), StreamOptions.every(Duration.ofMillis(100)), A, B), () -> time, Long.MAX_VALUE)
+        .expectSubscription()
+        .thenAwait(Duration.ofMillis(500))
+        .recordWith(ArrayList::new)
+        .expectNextCount(5) // B's probes sent at 50, 150, ..., 450; A's first times out at 1000
+        .consumeRecordedWith(results -> assertThat(results).extracting(PingResult::target).containsOnly(B))
+        .thenCancel()
+        .verify(TIMEOUT);
+  }
+
+  @Test
+  void withoutDemandAStreamHoldsABoundedWindowAndSkipsTheProbesThatComeDue() {
+    var prober = FakeProber.replyingAfter(time, Duration.ofMillis(5));
+    // Timeout 1 s, interval 100 ms: a window of 10 + 2 probes.
+    int window = PacedStreams.window(Duration.ofSeconds(1), Duration.ofMillis(100));
+    assertThat(window).isEqualTo(12);
+
+    StepVerifier.withVirtualTime(() -> all(streams(prober), StreamOptions.every(Duration.ofMillis(100)), A), () -> time, 0)
+        .expectSubscription()
+        .thenAwait(Duration.ofSeconds(10))
+        .then(() -> {
+          // 101 ticks in [0 s, 10 s]: 12 results held by the target's window and one by the
+          // merge, the 14th probe waits for demand, the other 87 were skipped.
+          assertThat(prober.sends()).hasSize(13);
+          assertThat(skipped.sum()).isEqualTo(87);
+        })
+        .thenRequest(13)
+        .expectNextCount(13)
+        // Demand is back: the waiting probe leaves at once, then the clock resumes.
+        .then(() -> assertThat(prober.sendTimes(A)).hasSize(14).endsWith(10_000L))
+        .thenAwait(Duration.ofMillis(100))
+        .then(() -> assertThat(prober.sendTimes(A)).hasSize(15).endsWith(10_100L))
+        .thenCancel()
+        .verify(TIMEOUT);
+  }
+
+  @Test
+  void theRateLimitSpacesProbesAndEveryTargetStillGetsItsTurn() {
+    var prober = FakeProber.replyingAfter(time, Duration.ofMillis(5));
+    // Four targets every 100 ms ask for 40 probes/s; the limit allows 20.
+    var options = StreamOptions.every(Duration.ofMillis(100)).rateLimit(20);
+    Disposable subscription = all(streams(prober), options, A, B, C, D).subscribe();
+
+    time.advanceTimeBy(Duration.ofMillis(1999));
+    subscription.dispose();
+
+    List<Long> times = prober.sends().stream().map(FakeProber.Send::atMillis).toList();
+    assertThat(times).hasSize(40);
+    for (int i = 1; i < times.size(); i++) {
+      assertThat(times.get(i) - times.get(i - 1)).as("gap before send %d", i).isEqualTo(50);
+    }
+    Map<InetAddress, Long> perTarget = prober.sends().stream().collect(Collectors.groupingBy(FakeProber.Send::target, Collectors.counting()));
+    assertThat(perTarget).containsOnlyKeys(A, B, C, D).allSatisfy((target, sends) -> assertThat(sends).isEqualTo(10));
+    assertThat(skipped.sum()).isPositive();
+  }
+
+  @Test
+  void theInFlightLimitCapsWaitingProbesAndEveryTargetStillGetsItsTurn() {
+    var prober = FakeProber.silent(time);
+    var options = StreamOptions.every(Duration.ofMillis(100)).maxInFlight(2).probeSettings(ProbeSettings.defaults().timeout(Duration.ofMillis(300)));
+    List<PingResult> results = new ArrayList<>();
+    Disposable subscription = all(streams(prober), options, A, B, C, D, E).subscribe(results::add);
+
+    time.advanceTimeBy(Duration.ofSeconds(3));
+    int sentBeforeCancel = prober.sends().size();
+    subscription.dispose();
+
+    assertThat(prober.maxInFlight()).isEqualTo(2);
+    assertThat(results).extracting(PingResult::outcome).containsOnly(PingOutcome.TIMEOUT);
+    // Two slots, each freed every 300 ms, taken in turn: 0, 20, 300, 320, ..., 2720, 3000 ms.
+    assertThat(prober.sends()).hasSize(21);
+    Map<InetAddress, Long> perTarget = prober.sends().stream().collect(Collectors.groupingBy(FakeProber.Send::target, Collectors.counting()));
+    assertThat(perTarget).containsOnlyKeys(A, B, C, D, E).allSatisfy((target, sends) -> assertThat(sends).isBetween(4L, 5L));
+    // Tearing down frees slots; they must not go to targets that are about to be cancelled.
+    assertThat(prober.sends()).hasSize(sentBeforeCancel);
+  }
+
+  @Test
+  void addedTargetsStartTheirOwnStreamsAndRemovedOnesStopWhileTheOthersGoOn() {
+    // Replies take 500 ms, so A has a probe in flight when it is removed.
+    var prober = FakeProber.replyingAfter(time, Duration.ofMillis(500));
+    Sinks.Many<Collection<InetAddress>> sets = Sinks.many().unicast().onBackpressureBuffer();
+    List<PingResult> results = new ArrayList<>();
+    Disposable subscription = streams(prober).pingAll(sets.asFlux(), StreamOptions.every(Duration.ofSeconds(1))).subscribe(results::add);
+
+    sets.tryEmitNext(List.of(A, B));
+    time.advanceTimeBy(Duration.ofMillis(1200));
+    sets.tryEmitNext(List.of(B, C, B));
+    time.advanceTimeBy(Duration.ofMillis(1999));
+    subscription.dispose();
+
+    assertThat(prober.sendTimes(A)).containsExactly(0L, 1000L);
+    assertThat(prober.sendTimes(B)).containsExactly(500L, 1500L, 2500L);
+    assertThat(prober.sendTimes(C)).containsExactly(1200L, 2200L);
+    // A's probe sent at 1000 ms was cancelled at 1200 ms; its result never came.
+    assertThat(results).filteredOn(result -> result.target().equals(A)).extracting(PingResult::sequence).containsExactly(0);
+    assertThat(prober.cancelled()).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void aTargetThatFinishedItsCountIsNotRestartedWhileItStays() {
+    var prober = FakeProber.replyingAfter(time, Duration.ofMillis(1));
+    Sinks.Many<Collection<InetAddress>> sets = Sinks.many().unicast().onBackpressureBuffer();
+    List<PingResult> results = new ArrayList<>();
+    streams(prober).pingAll(sets.asFlux(), StreamOptions.every(Duration.ofMillis(100)).count(2)).subscribe(results::add);
+
+    sets.tryEmitNext(List.of(A));
+    time.advanceTimeBy(Duration.ofMillis(500));
+    sets.tryEmitNext(List.of(A, B));
+    time.advanceTimeBy(Duration.ofMillis(500));
+    sets.tryEmitNext(List.of(B));
+    sets.tryEmitNext(List.of(A, B));
+    time.advanceTimeBy(Duration.ofMillis(500));
+
+    assertThat(prober.sendTimes(A)).containsExactly(0L, 100L, 1000L, 1100L);
+    assertThat(prober.sendTimes(B)).containsExactly(500L, 600L);
+    assertThat(results).hasSize(6);
+  }
+
+  @Test
+  void theFluxCompletesWhenTheTargetSetsCompleteAndEveryTargetHasSentItsCount() {
+    var prober = FakeProber.replyingAfter(time, Duration.ofMillis(30));
+
+    StepVerifier.withVirtualTime(() -> all(streams(prober), StreamOptions.every(Duration.ofMillis(100)).count(3), A, B), () -> time, Long.MAX_VALUE)
+        .expectSubscription()
+        .thenAwait(Duration.ofMillis(279)) // B's last probe leaves at 250 ms and replies at 280 ms
+        .expectNextCount(5)
+        .expectNoEvent(Duration.ofMillis(1))
+        .expectNextCount(1)
+        .expectComplete().verify(TIMEOUT);
+  }
+
+  @Test
+  void anEmptySetCompletesAtOnce() {
+    StepVerifier.withVirtualTime(() -> all(streams(FakeProber.silent(time)), StreamOptions.defaults()), () -> time, Long.MAX_VALUE)
+        .expectComplete().verify(TIMEOUT);
+  }
+
+  @Test
+  void cancellingStopsTheClockAndCancelsTheProbesInFlight() {
+    var prober = FakeProber.replyingAfter(time, Duration.ofMillis(300));
+
+    StepVerifier.withVirtualTime(() -> all(streams(prober), StreamOptions.every(Duration.ofMillis(100)), A), () -> time, Long.MAX_VALUE)
+        .expectSubscription()
+        .thenAwait(Duration.ofMillis(250))
+        .then(() -> assertThat(prober.inFlight()).isEqualTo(3))
+        .thenCancel()
+        .verify(TIMEOUT);
+
+    assertThat(prober.inFlight()).isZero();
+    assertThat(prober.cancelled()).isEqualTo(3);
+    time.advanceTimeBy(Duration.ofSeconds(1));
+    assertThat(prober.sends()).hasSize(3);
+  }
+
+  @Test
+  void errorResultsAreValuesAndTheStreamGoesOn() {
+    AtomicInteger index = new AtomicInteger();
+    Prober failingFirst = (target, settings) -> Mono.fromSupplier(() -> {
+      int i = index.getAndIncrement();
+      return i == 0
+          ? PingResult.error(target, i, Instant.EPOCH, new IOException("sendto failed"))
+          : PingResult.reply(target, i, Instant.EPOCH, Duration.ofMillis(1), 56, 64);
+    });
+
+    StepVerifier.withVirtualTime(() -> all(streams(failingFirst), StreamOptions.every(Duration.ofMillis(100)).count(2), A), () -> time, Long.MAX_VALUE)
+        .expectSubscription()
+        .assertNext(result -> assertThat(result.error()).get().extracting(Throwable::getMessage).isEqualTo("sendto failed"))
+        .thenAwait(Duration.ofMillis(100))
+        .assertNext(result -> assertThat(result.isReply()).isTrue())
+        .expectComplete().verify(TIMEOUT);
+  }
+
+  @Test
+  void aProbeThatFailsFailsTheStreamAndStopsTheClock() {
+    AtomicInteger attempts = new AtomicInteger();
+    Prober noSocket = (target, settings) -> Mono.defer(() -> {
+      attempts.incrementAndGet();
+      return Mono.error(new SocketUnavailableException(IpFamily.IPV4, List.of(), "no ICMP socket"));
+    });
+
+    StepVerifier.withVirtualTime(() -> all(streams(noSocket), StreamOptions.every(Duration.ofMillis(100)), A), () -> time, Long.MAX_VALUE)
+        .expectSubscription()
+        .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(SocketUnavailableException.class).hasMessage("no ICMP socket"))
+        .verify(TIMEOUT);
+
+    time.advanceTimeBy(Duration.ofSeconds(1));
+    assertThat(attempts).hasValue(1);
+  }
+
+  @Test
+  void theWindowCoversEveryProbeThatCanWaitForItsReplyAndIsCapped() {
+    assertThat(PacedStreams.window(Duration.ofSeconds(1), Duration.ofSeconds(1))).isEqualTo(3);
+    assertThat(PacedStreams.window(Duration.ofMillis(250), Duration.ofSeconds(1))).isEqualTo(3);
+    assertThat(PacedStreams.window(Duration.ofMillis(2500), Duration.ofSeconds(1))).isEqualTo(5);
+    assertThat(PacedStreams.window(Duration.ofHours(1), Duration.ofMillis(1))).isEqualTo(PacedStreams.MAX_WINDOW);
+  }
+
+  private static InetAddress address(String literal) {
+    try {
+      return InetAddress.getByName(literal);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+}
