@@ -1,10 +1,12 @@
 package io.pingstream.reactor;
 
+import io.pingstream.PingRecorder;
 import io.pingstream.PingResult;
 import io.pingstream.ProbeSettings;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -30,12 +32,14 @@ final class PacedStreams {
   private final ProbeSettings defaultSettings;
   private final Scheduler timer;
   private final LongAdder skipped;
+  private final PingRecorder recorder;
 
-  PacedStreams(Prober prober, ProbeSettings defaultSettings, Scheduler timer, LongAdder skipped) {
+  PacedStreams(Prober prober, ProbeSettings defaultSettings, Scheduler timer, LongAdder skipped, PingRecorder recorder) {
     this.prober = prober;
     this.defaultSettings = defaultSettings;
     this.timer = timer;
     this.skipped = skipped;
+    this.recorder = recorder;
   }
 
   /**
@@ -60,13 +64,27 @@ final class PacedStreams {
           .doOnError(error -> admission.close())
           // Every target stream runs until it completes, so no concurrency limit; prefetch 1 keeps
           // the buffering in the target streams, which skip probes rather than buffer more.
-          .flatMap(start -> target(start.target(), start.offset(), options, settings, admission)
-                  .doOnError(error -> admission.close())
-                  .takeUntilOther(start.stop()),
+          .flatMap(start -> removable(start, target(start.target(), start.offset(), options, settings, admission)
+                  .doOnError(error -> admission.close())),
               Integer.MAX_VALUE, 1)
           // Runs before the cancellation goes up to the target streams.
           .doOnCancel(admission::close);
     });
+  }
+
+  /**
+   * Ends a target's stream when the target leaves the set, and then, once its probes in flight
+   * are cancelled, tells the recorder, so that metrics drop the target's series.
+   */
+  private Flux<PingResult> removable(TargetSet.Start start, Flux<PingResult> stream) {
+    var removed = new AtomicBoolean();
+    return stream
+        .takeUntilOther(start.stop().doOnNext(stop -> removed.set(true)))
+        .doFinally(signal -> {
+          if (removed.get()) {
+            recorder.targetRemoved(start.target());
+          }
+        });
   }
 
   /** The paced stream of one target; its first probe is due after {@code offset}. */

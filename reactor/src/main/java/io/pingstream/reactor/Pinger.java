@@ -324,12 +324,17 @@ public final class Pinger implements AutoCloseable {
    * targetSets} fails, when a set is or contains null, when a socket cannot be opened, or when
    * the pinger is closed. Cancelling cancels {@code targetSets}, every target's clock and every
    * probe in flight.
+   *
+   * <p>A target that leaves the set is reported to the options' {@link
+   * io.pingstream.PingRecorder#targetRemoved recorder} once its probes in flight are cancelled,
+   * so that per-target metrics are removed with it.
    */
   public Flux<PingResult> pingAll(Publisher<? extends Collection<? extends InetAddress>> targetSets, StreamOptions options) {
     Objects.requireNonNull(targetSets, "targetSets");
     Objects.requireNonNull(options, "options");
     // Schedulers.parallel() is read at assembly, so that StepVerifier.withVirtualTime can swap it.
-    return new PacedStreams(prober, options().probeSettings(), Schedulers.parallel(), skipped).pingAll(targetSets, options);
+    return new PacedStreams(prober, options().probeSettings(), Schedulers.parallel(), skipped, options().recorder())
+        .pingAll(targetSets, options);
   }
 
   /**

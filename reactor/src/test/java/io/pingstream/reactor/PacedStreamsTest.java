@@ -41,9 +41,16 @@ class PacedStreamsTest {
 
   private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
   private final LongAdder skipped = new LongAdder();
+  private final List<InetAddress> removedTargets = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final io.pingstream.PingRecorder recorder = new io.pingstream.PingRecorder() {
+    @Override
+    public void targetRemoved(InetAddress target) {
+      removedTargets.add(target);
+    }
+  };
 
   private PacedStreams streams(Prober prober) {
-    return new PacedStreams(prober, ProbeSettings.defaults(), time, skipped);
+    return new PacedStreams(prober, ProbeSettings.defaults(), time, skipped, recorder);
   }
 
   private static Flux<PingResult> all(PacedStreams streams, StreamOptions options, InetAddress... targets) {
@@ -207,6 +214,8 @@ class PacedStreamsTest {
     // A's probe sent at 1000 ms was cancelled at 1200 ms; its result never came.
     assertThat(results).filteredOn(result -> result.target().equals(A)).extracting(PingResult::sequence).containsExactly(0);
     assertThat(prober.cancelled()).isGreaterThanOrEqualTo(1);
+    // Only the target that left the set is reported removed; cancelling the whole Flux is not a removal.
+    assertThat(removedTargets).containsExactly(A);
   }
 
   @Test
