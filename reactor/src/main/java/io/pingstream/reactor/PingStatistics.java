@@ -53,6 +53,7 @@ public final class PingStatistics {
   private final long sent;
   private final long timeouts;
   private final long errors;
+  private final long duplicates;
   /** Reply RTTs in nanoseconds, ascending. */
   private final long[] sorted;
   private final double mean;
@@ -64,6 +65,7 @@ public final class PingStatistics {
     this.sent = tally.sent;
     this.timeouts = tally.timeouts;
     this.errors = tally.errors;
+    this.duplicates = tally.duplicates;
     long[] rtts = tally.rtts();
     this.mean = mean(rtts);
     this.stddev = stddev(rtts, mean);
@@ -168,11 +170,13 @@ public final class PingStatistics {
   }
 
   /**
-   * Extra replies to probes that already had one. Always 0 for now: the core counts duplicates
-   * only engine-wide ({@link io.pingstream.EngineStats#duplicates()}), not per result.
+   * Extra replies to probes that already had one ({@link io.pingstream.PingOutcome#DUPLICATE}
+   * results): they count neither as sent nor as RTTs. Only {@link
+   * io.pingstream.PingEngine#results()} carries duplicates; the Pinger's streams, built on one
+   * outcome per probe, do not, so their statistics show 0.
    */
   public long duplicates() {
-    return 0;
+    return duplicates;
   }
 
   /** The share of probes without a reply, in [0, 1]; 0 when nothing was sent. */

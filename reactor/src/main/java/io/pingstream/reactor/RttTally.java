@@ -10,10 +10,15 @@ final class RttTally {
   long sent;
   long timeouts;
   long errors;
+  long duplicates;
   private long[] rtts = new long[16];
   private int received;
 
   void add(PingResult result) {
+    if (result.outcome() == PingOutcome.DUPLICATE) {
+      duplicates++; // an extra reply to a probe already counted: no new probe, no new RTT
+      return;
+    }
     sent++;
     if (result.outcome() == PingOutcome.REPLY) {
       if (received == rtts.length) {

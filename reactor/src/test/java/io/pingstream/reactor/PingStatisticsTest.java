@@ -41,6 +41,19 @@ class PingStatisticsTest {
   }
 
   @Test
+  void duplicatesAreCountedApartFromProbesAndRtts() {
+    var first = reply(A, 10);
+    var copy = PingResult.duplicate(A, first.sequence(), Instant.EPOCH, Duration.ofMillis(90), 56, 64, io.pingstream.TimestampSource.KERNEL);
+    var stats = PingStatistics.of(A, List.of(first, copy, reply(A, 30)));
+
+    assertThat(stats.duplicates()).isEqualTo(1);
+    assertThat(stats.sent()).isEqualTo(2);
+    assertThat(stats.received()).isEqualTo(2);
+    assertThat(stats.max()).contains(Duration.ofMillis(30));
+    assertThat(stats.lossRatio()).isZero();
+  }
+
+  @Test
   void computesEveryFigureFromRepliesTimeoutsAndErrors() {
     // RTTs in arrival order 10, 30, 20, 40 ms; one timeout, one error.
     var stats = PingStatistics.of(A, List.of(reply(A, 10), reply(A, 30), timeout(A), reply(A, 20), reply(A, 40), error(A)));
