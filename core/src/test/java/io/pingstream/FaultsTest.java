@@ -4,6 +4,7 @@ import static io.pingstream.LoopbackPingTest.await;
 import static io.pingstream.testing.Requirements.requireNamespaces;
 import static io.pingstream.testing.Requirements.requireNftables;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pingstream.testing.NetNamespace;
@@ -94,6 +95,24 @@ class FaultsTest {
 
       assertThat(whileDown.outcome()).isIn(PingOutcome.ERROR, PingOutcome.TIMEOUT);
       assertThat(afterwards.outcome()).isEqualTo(PingOutcome.REPLY);
+    }
+  }
+
+  @Test
+  void aNamespaceDeletedUnderOpenSocketsLivesOnUntilTheEngineCloses() throws Exception {
+    requireNamespaces();
+    var ns = NetNamespace.create();
+    try (var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW).namespace(ns.path()))) {
+      var target = InetAddress.getByName("127.0.0.1");
+      assertThat(await(engine.ping(target)).outcome()).isEqualTo(PingOutcome.REPLY);
+
+      ns.close(); // `ip netns del`: the name goes, the sockets keep the namespace itself alive
+
+      assertThat(await(engine.ping(target)).outcome()).isEqualTo(PingOutcome.REPLY);
+      // A family that opens only now cannot enter the namespace any more, and says why.
+      var v6 = engine.ping(InetAddress.getByName("::1"));
+      assertThatThrownBy(() -> v6.get(5, java.util.concurrent.TimeUnit.SECONDS))
+          .cause().hasMessage("cannot open network namespace " + ns.path());
     }
   }
 

@@ -120,6 +120,21 @@ class TunPeerTest {
 
   @ParameterizedTest
   @EnumSource(IpFamily.class)
+  void aReplyAfterTheTimeoutIsATimeoutAndCountedLate(IpFamily family) throws Exception {
+    start();
+    peer.behave(Behaviour.reply().delay(TIMEOUT.plusMillis(100)));
+    List<PingResult> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+    engine.results().subscribe(published::add);
+
+    assertThat(ping(family).outcome()).isEqualTo(PingOutcome.TIMEOUT);
+    awaitStats(stats -> stats.late() == 1);
+    // The late reply never became an RTT, anywhere.
+    assertThat(engine.stats().replies()).isZero();
+    assertThat(published).extracting(PingResult::outcome).containsExactly(PingOutcome.TIMEOUT);
+  }
+
+  @ParameterizedTest
+  @EnumSource(IpFamily.class)
   void perProbeDelaysReorderTheReplies(IpFamily family) throws Exception {
     start();
     ping(family); // sequence 0

@@ -1,0 +1,122 @@
+package io.pingstream.reactor;
+
+import static io.pingstream.testing.Requirements.requireRaw;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pingstream.EngineStats;
+import io.pingstream.PingOptions;
+import io.pingstream.PingOutcome;
+import io.pingstream.PingResult;
+import io.pingstream.SelectionPolicy;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.scheduler.Schedulers;
+
+/** Many subscribers, cancels and threads through one shared Pinger. */
+class PingerStressTest {
+
+  private Pinger pinger;
+  private ExecutorService threads;
+
+  @BeforeEach
+  void create() {
+    requireRaw();
+    pinger = Pinger.create(PingOptions.defaults().policy(SelectionPolicy.RAW));
+    threads = Executors.newFixedThreadPool(4);
+  }
+
+  @AfterEach
+  void close() {
+    if (threads != null) {
+      threads.shutdownNow();
+    }
+    if (pinger != null) {
+      pinger.close();
+    }
+  }
+
+  @Test
+  void aStormOfSubscribeThenCancelLeavesNothingPendingAndEmitsNothingLate() throws Exception {
+    var target = InetAddress.getByName("127.0.0.1");
+    pinger.probe(target).block(Duration.ofSeconds(5)); // socket open, so every probe really leaves
+    var emittedAfterCancel = new AtomicLong();
+    List<Future<?>> workers = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      workers.add(threads.submit(() -> {
+        for (int i = 0; i < 25_000; i++) {
+          var cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+          var subscription = pinger.probe(target).subscribe(result -> {
+            if (cancelled.get()) {
+              emittedAfterCancel.incrementAndGet();
+            }
+          });
+          subscription.dispose();
+          cancelled.set(true); // from here on, any emission would be a late one
+        }
+        return null;
+      }));
+    }
+    for (var worker : workers) {
+      worker.get(120, TimeUnit.SECONDS);
+    }
+    awaitQuiet();
+    EngineStats stats = pinger.engine().stats();
+
+    assertThat(stats.inFlight()).isZero();
+    assertThat(emittedAfterCancel).hasValue(0);
+    assertThat(stats.malformed() + stats.duplicates() + stats.timeouts()).isZero();
+    // Each probe either answered before its cancel or was cancelled first and its reply came late.
+    assertThat(stats.replies() + stats.late() + stats.receiveDropped()).isGreaterThanOrEqualTo(stats.sent());
+    assertThat(pinger.probe(target).block(Duration.ofSeconds(5)).outcome()).isEqualTo(PingOutcome.REPLY);
+  }
+
+  @Test
+  void manyThreadsStreamingThroughOnePingerEachGetTheirOwnTargets() throws Exception {
+    List<Future<List<PingResult>>> workers = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int thread = t;
+      workers.add(threads.submit(() -> {
+        List<InetAddress> targets = new ArrayList<>();
+        for (int i = 1; i <= 50; i++) {
+          targets.add(InetAddress.getByName("127.9." + thread + "." + i));
+        }
+        return pinger.pingAll(targets, Duration.ofMillis(20), 5)
+            .publishOn(Schedulers.boundedElastic())
+            .collectList()
+            .block(Duration.ofSeconds(30));
+      }));
+    }
+    for (int t = 0; t < 4; t++) {
+      List<PingResult> results = workers.get(t).get(60, TimeUnit.SECONDS);
+      String prefix = "/127.9." + t + ".";
+      assertThat(results).hasSize(250);
+      assertThat(results).allSatisfy(result -> {
+        assertThat(result.outcome()).isEqualTo(PingOutcome.REPLY);
+        assertThat(result.target().toString()).startsWith(prefix);
+      });
+    }
+    assertThat(pinger.engine().stats().inFlight()).isZero();
+  }
+
+  private void awaitQuiet() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      EngineStats stats = pinger.engine().stats();
+      if (stats.replies() + stats.late() + stats.receiveDropped() >= stats.sent()) {
+        return;
+      }
+      Thread.sleep(10);
+    }
+  }
+
+}
