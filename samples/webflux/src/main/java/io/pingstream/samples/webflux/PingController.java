@@ -34,7 +34,8 @@ public class PingController {
 
   /** One probe of {@code host}, with the configured timeout. */
   @GetMapping("/{host}")
-  public Mono<PingResponse> ping(@PathVariable String host) {
+  public Mono<PingResponse> ping(@PathVariable("host") String host) {
+    checkHost(host);
     return pinger.probe(host).map(result -> PingResponse.of(host, result));
   }
 
@@ -45,10 +46,18 @@ public class PingController {
    */
   @GetMapping(path = "/{host}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   public Flux<PingResponse> stream(
-      @PathVariable String host,
-      @RequestParam(defaultValue = "1s") String interval,
-      @RequestParam(required = false) @Nullable Long count) {
+      @PathVariable("host") String host,
+      @RequestParam(name = "interval", defaultValue = "1s") String interval,
+      @RequestParam(name = "count", required = false) @Nullable Long count) {
+    checkHost(host);
     StreamOptions options = StreamParameters.parse(interval, count, properties.minStreamInterval());
     return pinger.stream(host, options).map(result -> PingResponse.of(host, result));
+  }
+
+  /** The pinger would throw an IllegalArgumentException; this one names the parameter. */
+  private static void checkHost(String host) {
+    if (host.isBlank()) {
+      throw new InvalidParameterException("host", host, "host must not be blank");
+    }
   }
 }

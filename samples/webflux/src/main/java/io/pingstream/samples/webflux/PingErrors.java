@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.UnknownHostException;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -22,7 +23,7 @@ import org.springframework.web.server.ServerWebInputException;
  * page: the client learns what to fix, and no stack trace leaves the server.
  *
  * <pre>{@code
- * 404 {"error":"no.such.host.invalid: Name or service not known","host":"no.such.host.invalid"}
+ * 404 {"error":"unknown host no.such.host.invalid","host":"no.such.host.invalid"}
  * 400 {"error":"interval must be a duration such as 500ms or 2s, was \"abc\"","parameter":"interval","value":"abc"}
  * 503 {"error":"no ICMP socket for IPV4: ...","host":"127.0.0.1"}
  * }</pre>
@@ -36,7 +37,9 @@ public class PingErrors {
 
   @ExceptionHandler
   ResponseEntity<ApiError> unknownHost(UnknownHostException e, ServerWebExchange exchange) {
-    return answer(HttpStatus.NOT_FOUND, new ApiError(message(e), host(exchange), null, null));
+    // The JDK's message varies (a cached failure is just the name): say it the same way always.
+    String host = host(exchange);
+    return answer(HttpStatus.NOT_FOUND, new ApiError(host == null ? message(e) : "unknown host " + host, host, null, null));
   }
 
   @ExceptionHandler
@@ -49,20 +52,19 @@ public class PingErrors {
   ResponseEntity<ApiError> badInput(ServerWebInputException e) {
     MethodParameter parameter = e.getMethodParameter();
     String name = parameter == null ? null : parameter.getParameterName();
+    if (name != null && e.getCause() instanceof TypeMismatchException mismatch) {
+      String value = String.valueOf(mismatch.getValue());
+      Class<?> required = mismatch.getRequiredType();
+      String type = required == null ? "value" : Number.class.isAssignableFrom(required) ? "number" : required.getSimpleName();
+      return answer(HttpStatus.BAD_REQUEST, new ApiError(name + " must be a " + type + ", was \"" + value + "\"", null, name, value));
+    }
     String reason = e.getReason() != null ? e.getReason() : "bad request";
-    String error = name == null ? reason : "bad value for " + name + ": " + reason;
-    return answer(HttpStatus.BAD_REQUEST, new ApiError(error, null, name, null));
-  }
-
-  /** A blank host, for one. */
-  @ExceptionHandler
-  ResponseEntity<ApiError> illegalArgument(IllegalArgumentException e, ServerWebExchange exchange) {
-    return answer(HttpStatus.BAD_REQUEST, new ApiError(message(e), host(exchange), null, null));
+    return answer(HttpStatus.BAD_REQUEST, new ApiError(name == null ? reason : name + ": " + reason, null, name, null));
   }
 
   /** No ICMP socket may be opened: a matter for whoever runs the app, not for the client. */
   @ExceptionHandler({SocketUnavailableException.class, EngineClosedException.class})
-  ResponseEntity<ApiError> unavailable(IOException e, ServerWebExchange exchange) {
+  ResponseEntity<ApiError> unavailable(Exception e, ServerWebExchange exchange) {
     return answer(HttpStatus.SERVICE_UNAVAILABLE, new ApiError(message(e), host(exchange), null, null));
   }
 
