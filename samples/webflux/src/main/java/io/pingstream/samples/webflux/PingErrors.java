@@ -25,7 +25,7 @@ import org.springframework.web.server.ServerWebInputException;
  * <pre>{@code
  * 404 {"error":"unknown host no.such.host.invalid","host":"no.such.host.invalid"}
  * 400 {"error":"interval must be a duration such as 500ms or 2s, was \"abc\"","parameter":"interval","value":"abc"}
- * 503 {"error":"no ICMP socket for IPV4: ...","host":"127.0.0.1"}
+ * 503 {"error":"cannot open an ICMP socket for IPV4 with policy DGRAM: ... Fix one of: ...","host":"127.0.0.1"}
  * }</pre>
  */
 @RestControllerAdvice(assignableTypes = PingController.class)
