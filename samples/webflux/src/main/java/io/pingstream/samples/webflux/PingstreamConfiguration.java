@@ -1,0 +1,73 @@
+package io.pingstream.samples.webflux;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.pingstream.PingOptions;
+import io.pingstream.micrometer.MicrometerPingRecorder;
+import io.pingstream.micrometer.PingEngineMetrics;
+import io.pingstream.micrometer.PingMeterNames;
+import io.pingstream.micrometer.PingMetrics;
+import io.pingstream.reactor.Pinger;
+import io.pingstream.reactor.StreamOptions;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The one {@link Pinger} of the app, its meters, and the background monitor of the configured
+ * targets.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(PingstreamProperties.class)
+public class PingstreamConfiguration {
+
+  /** Per-target meters in Boot's registry, fed by the engine for every probe it sends. */
+  @Bean
+  MicrometerPingRecorder pingRecorder(MeterRegistry registry) {
+    return PingMetrics.recorder(registry);
+  }
+
+  /**
+   * Shared by every request and the monitor: one engine means one socket per family and one
+   * receive thread, however many clients ping. Closed on shutdown, after the monitor stopped.
+   */
+  @Bean(destroyMethod = "close")
+  Pinger pinger(PingstreamProperties properties, MicrometerPingRecorder recorder) {
+    PingOptions options = PingOptions.defaults()
+        .policy(properties.policy())
+        .timeout(properties.timeout())
+        .size(properties.size())
+        .recorder(recorder);
+    if (properties.ttl() != null) {
+      options = options.ttl(properties.ttl());
+    }
+    return Pinger.create(options, properties.addressPreference());
+  }
+
+  /** The engine's gauges (in flight, dropped packets, socket mode); Boot binds it. */
+  @Bean
+  PingEngineMetrics pingEngineMetrics(Pinger pinger) {
+    return new PingEngineMetrics(pinger.engine());
+  }
+
+  /**
+   * Caps the {@code target} tag: clients can ping any host, and each address would otherwise
+   * add series for as long as the app runs. Addresses past the cap are pinged but not metered.
+   */
+  @Bean
+  MeterFilter pingTargetCardinality(PingstreamProperties properties) {
+    return MeterFilter.maximumAllowableTags("ping.", PingMeterNames.TAG_TARGET, properties.maxMeteredTargets(), MeterFilter.deny());
+  }
+
+  /** Pings {@code pingstream.targets} from startup to shutdown. */
+  @Bean
+  TargetMonitor targetMonitor(Pinger pinger, MicrometerPingRecorder recorder, PingstreamProperties properties) {
+    StreamOptions every = StreamOptions.every(properties.interval()); // a bad interval fails startup
+    return new TargetMonitor(
+        pinger::resolve,
+        sets -> pinger.pingAll(sets, every),
+        recorder,
+        properties.targets(),
+        properties.resolveInterval());
+  }
+}

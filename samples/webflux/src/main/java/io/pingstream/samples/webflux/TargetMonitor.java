@@ -1,0 +1,130 @@
+package io.pingstream.samples.webflux;
+
+import io.pingstream.PingRecorder;
+import io.pingstream.PingResult;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Pings the configured targets from startup to shutdown; the engine's recorder turns every probe
+ * into meters, so nothing here looks at the results.
+ *
+ * <p>Names are resolved again every {@code resolveInterval}: when a name moves to another
+ * address, the multi-target stream stops the old address and starts the new one, and the old
+ * address's meters are removed ({@link PingRecorder#targetRemoved}) so that they do not linger
+ * in Prometheus. A name that fails to resolve keeps its last address; one that never resolved
+ * is logged and skipped until it does.
+ */
+public final class TargetMonitor implements SmartLifecycle {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TargetMonitor.class);
+
+  private final Function<String, Mono<InetAddress>> resolver;
+  private final Function<Flux<Set<InetAddress>>, Flux<PingResult>> pingAll;
+  private final PingRecorder recorder;
+  private final List<String> hosts;
+  private final Duration resolveInterval;
+  /** The last address each name resolved to. */
+  private final Map<String, InetAddress> resolved = new ConcurrentHashMap<>();
+  /** The addresses being pinged; touched only by the target-set sequence, one set at a time. */
+  private Set<InetAddress> current = Set.of();
+  private volatile @Nullable Disposable running;
+
+  /**
+   * A monitor, not started.
+   *
+   * @param resolver resolves one configured name, e.g. {@code pinger::resolve}
+   * @param pingAll pings a changing set of targets, e.g. {@code sets -> pinger.pingAll(sets, options)}
+   * @param recorder told when an address is no longer pinged
+   * @param hosts the configured names and addresses
+   * @param resolveInterval how often the names are resolved again
+   */
+  public TargetMonitor(
+      Function<String, Mono<InetAddress>> resolver,
+      Function<Flux<Set<InetAddress>>, Flux<PingResult>> pingAll,
+      PingRecorder recorder,
+      List<String> hosts,
+      Duration resolveInterval) {
+    this.resolver = resolver;
+    this.pingAll = pingAll;
+    this.recorder = recorder;
+    this.hosts = List.copyOf(hosts);
+    this.resolveInterval = resolveInterval;
+  }
+
+  @Override
+  public void start() {
+    if (hosts.isEmpty()) {
+      return;
+    }
+    LOG.info("monitoring {}", hosts);
+    running = pingAll.apply(targetSets())
+        .subscribe(
+            result -> LOG.trace("{}", result),
+            // A socket that cannot be opened will not open on retry: say why, keep serving requests.
+            error -> LOG.error("monitoring {} stopped: {}", hosts, error.toString()));
+  }
+
+  @Override
+  public void stop() {
+    Disposable subscription = running;
+    running = null;
+    if (subscription != null) {
+      subscription.dispose();
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    Disposable subscription = running;
+    return subscription != null && !subscription.isDisposed();
+  }
+
+  /** The addresses of the configured names, now and after each change. */
+  Flux<Set<InetAddress>> targetSets() {
+    return Flux.interval(Duration.ZERO, resolveInterval)
+        // A slow resolver skips ticks rather than failing the interval for lack of demand.
+        .onBackpressureDrop()
+        .concatMap(tick -> resolveAll(), 1)
+        .distinctUntilChanged()
+        // Emit first, forget after: pingAll stops a removed address while handling the new set,
+        // so no result of it comes to recreate the meters removed here.
+        .concatMap(set -> Mono.just(set).doAfterTerminate(() -> forgetRemoved(set)), 1);
+  }
+
+  private Mono<Set<InetAddress>> resolveAll() {
+    return Flux.fromIterable(hosts)
+        .flatMapSequential(host -> Mono.defer(() -> resolver.apply(host))
+            .doOnNext(address -> resolved.put(host, address))
+            .onErrorResume(error -> {
+              InetAddress last = resolved.get(host);
+              LOG.warn("cannot resolve {}: {}; {}", host, error.getMessage(), last == null ? "skipped" : "keeping " + last.getHostAddress());
+              return Mono.justOrEmpty(last);
+            }))
+        .collect(LinkedHashSet::new, Set::add);
+  }
+
+  private void forgetRemoved(Set<InetAddress> next) {
+    Set<InetAddress> removed = new HashSet<>(current);
+    removed.removeAll(next);
+    current = next;
+    for (InetAddress address : removed) {
+      LOG.info("no longer monitoring {}", address);
+      recorder.targetRemoved(address);
+    }
+  }
+}

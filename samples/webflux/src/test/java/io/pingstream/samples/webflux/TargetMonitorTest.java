@@ -1,0 +1,140 @@
+package io.pingstream.samples.webflux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pingstream.PingRecorder;
+import io.pingstream.PingResult;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+/** The target sets the monitor feeds to pingAll, in virtual time, with a scripted resolver. */
+class TargetMonitorTest {
+
+  private static final Duration RESOLVE_EVERY = Duration.ofMinutes(5);
+
+  private final Map<String, Deque<Object>> answers = new HashMap<>();
+  private final List<InetAddress> removed = new CopyOnWriteArrayList<>();
+  private final PingRecorder recorder = new PingRecorder() {
+    @Override
+    public void targetRemoved(InetAddress target) {
+      removed.add(target);
+    }
+  };
+
+  @Test
+  void followsANameToItsNewAddressAndRemovesTheOldOnesMetersAfterPingAllHasTheNewSet() {
+    answer("moving.test", address("127.0.0.2"), address("127.0.0.3"));
+    answer("127.0.0.1", address("127.0.0.1"), address("127.0.0.1"));
+    TargetMonitor monitor = monitor("moving.test", "127.0.0.1");
+
+    StepVerifier.withVirtualTime(monitor::targetSets)
+        .assertNext(set -> assertThat(List.copyOf(set)).containsExactly(address("127.0.0.2"), address("127.0.0.1")))
+        .thenAwait(RESOLVE_EVERY)
+        .assertNext(set -> {
+          assertThat(List.copyOf(set)).containsExactly(address("127.0.0.3"), address("127.0.0.1"));
+          assertThat(removed).as("the old address is forgotten only once pingAll has the new set").isEmpty();
+        })
+        .then(() -> assertThat(removed).containsExactly(address("127.0.0.2")))
+        .thenCancel()
+        .verify(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void sameAddressesAreNotSentAgain() {
+    answer("127.0.0.1", address("127.0.0.1"), address("127.0.0.1"), address("127.0.0.1"));
+
+    StepVerifier.withVirtualTime(monitor("127.0.0.1")::targetSets)
+        .expectNextCount(1)
+        .thenAwait(RESOLVE_EVERY.multipliedBy(2))
+        .expectNoEvent(Duration.ofSeconds(1))
+        .thenCancel()
+        .verify(Duration.ofSeconds(5));
+    assertThat(removed).isEmpty();
+  }
+
+  @Test
+  void aFailedLookupKeepsTheLastAddress() {
+    answer("flaky.test", address("127.0.0.2"), new UnknownHostException("flaky.test"));
+
+    StepVerifier.withVirtualTime(monitor("flaky.test")::targetSets)
+        .assertNext(set -> assertThat(set).containsExactly(address("127.0.0.2")))
+        .thenAwait(RESOLVE_EVERY)
+        .expectNoEvent(Duration.ofSeconds(1))
+        .thenCancel()
+        .verify(Duration.ofSeconds(5));
+    assertThat(removed).isEmpty();
+  }
+
+  @Test
+  void aNameThatNeverResolvedIsSkippedUntilItDoes() {
+    answer("late.test", new UnknownHostException("late.test"), address("127.0.0.4"));
+    answer("127.0.0.1", address("127.0.0.1"), address("127.0.0.1"));
+
+    StepVerifier.withVirtualTime(monitor("late.test", "127.0.0.1")::targetSets)
+        .assertNext(set -> assertThat(set).containsExactly(address("127.0.0.1")))
+        .thenAwait(RESOLVE_EVERY)
+        .assertNext(set -> assertThat(List.copyOf(set)).containsExactly(address("127.0.0.4"), address("127.0.0.1")))
+        .thenCancel()
+        .verify(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void stopCancelsTheStream() {
+    answer("127.0.0.1", address("127.0.0.1"));
+    AtomicBoolean cancelled = new AtomicBoolean();
+    TargetMonitor monitor = new TargetMonitor(this::resolve,
+        targetSets -> Flux.<PingResult>never().doOnCancel(() -> cancelled.set(true)),
+        recorder, List.of("127.0.0.1"), RESOLVE_EVERY);
+
+    monitor.start();
+    assertThat(monitor.isRunning()).isTrue();
+    monitor.stop();
+
+    assertThat(monitor.isRunning()).isFalse();
+    assertThat(cancelled).isTrue();
+  }
+
+  @Test
+  void withoutTargetsNothingRuns() {
+    TargetMonitor monitor = new TargetMonitor(this::resolve, targetSets -> Flux.error(new AssertionError("subscribed")),
+        recorder, List.of(), RESOLVE_EVERY);
+
+    monitor.start();
+
+    assertThat(monitor.isRunning()).isFalse();
+  }
+
+  private TargetMonitor monitor(String... hosts) {
+    return new TargetMonitor(this::resolve, targetSets -> Flux.error(new AssertionError("not used")), recorder, List.of(hosts), RESOLVE_EVERY);
+  }
+
+  private void answer(String host, Object... results) {
+    answers.put(host, new ArrayDeque<>(List.of(results)));
+  }
+
+  /** The next scripted answer for {@code host}: an address or an error. */
+  private Mono<InetAddress> resolve(String host) {
+    Object next = answers.get(host).poll();
+    return next instanceof InetAddress address ? Mono.just(address) : Mono.error((Throwable) next);
+  }
+
+  private static InetAddress address(String literal) {
+    try {
+      return InetAddress.getByName(literal);
+    } catch (UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
