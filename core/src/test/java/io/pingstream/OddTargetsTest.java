@@ -44,7 +44,12 @@ class OddTargetsTest {
     requireNamespaces();
     // Inside a namespace of our own: the link-local address lives on its loopback only.
     try (var ns = NetNamespace.create()) {
-      ns.exec("ip", "-6", "addr", "add", "fe80::99/64", "dev", "lo");
+      ns.exec("ip", "-6", "addr", "add", "fe80::99/64", "dev", "lo", "nodad");
+      // The kernel installs the address's local route a moment after the address itself.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (!ns.exec("ip", "-6", "route", "show", "table", "local").contains("fe80::99") && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
       int loIndex = Integer.parseInt(ns.exec("cat", "/sys/class/net/lo/ifindex").trim());
       var target = java.net.Inet6Address.getByAddress(null, InetAddress.getByName("fe80::99").getAddress(), loIndex);
       try (var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW).namespace(ns.path()))) {
