@@ -209,6 +209,13 @@ public final class PingstreamCli implements Callable<Integer> {
     return commandLine(new PingstreamCli(stdin, out, err, interactive, false), out, err).execute(args);
   }
 
+  /** The command with {@code args} parsed, nothing run: for tests of {@link #options()} and {@link #streamOptions()}. */
+  static PingstreamCli parse(String... args) {
+    var command = new PingstreamCli(InputStream.nullInputStream(), System.out, System.err, false, false);
+    new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
+    return command;
+  }
+
   private static CommandLine commandLine(PingstreamCli command, PrintStream out, PrintStream err) {
     return new CommandLine(command)
         .setCaseInsensitiveEnumValuesAllowed(true)
