@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -328,18 +327,18 @@ public final class PingstreamCli implements Callable<Integer> {
     return new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': '" + value + "': " + why);
   }
 
-  /** The version of the build, from the filtered {@code version.properties}. */
+  /** The version of the build, from {@code version.txt}, which Maven fills in. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() throws IOException {
-      var properties = new Properties();
-      try (InputStream in = PingstreamCli.class.getResourceAsStream("version.properties")) {
+      String version = "(unknown version)";
+      try (InputStream in = PingstreamCli.class.getResourceAsStream("version.txt")) {
         if (in != null) {
-          properties.load(in);
+          version = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
         }
       }
       return new String[] {
-          "pingstream " + properties.getProperty("version", "(unknown version)"),
+          "pingstream " + version,
           "Java " + System.getProperty("java.version") + " on " + System.getProperty("os.name") + " " + System.getProperty("os.arch")};
     }
   }

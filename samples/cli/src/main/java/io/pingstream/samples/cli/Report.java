@@ -4,6 +4,7 @@ import io.pingstream.PingOutcome;
 import io.pingstream.PingResult;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,15 @@ final class Report {
     if (quiet) {
       return;
     }
+    printResult(entry, index, result);
+    // Duplicates that overtook this result on the way here, now that it has its number.
+    List<PingResult> early = entry.early.remove(result.sequence());
+    if (early != null && mode == Mode.COUNT) {
+      early.forEach(duplicate -> err.println(FpingFormat.duplicate(entry.padded, index, duplicate)));
+    }
+  }
+
+  private void printResult(Entry entry, long index, PingResult result) {
     switch (result.outcome()) {
       case REPLY -> {
         if (mode == Mode.ALIVE) {
@@ -97,9 +107,16 @@ final class Report {
 
   private void duplicateOf(Entry entry, PingResult duplicate) {
     entry.tally.add(duplicate);
+    if (quiet || mode != Mode.COUNT) {
+      return;
+    }
     Long index = entry.sequences.get(duplicate.sequence());
-    if (!quiet && mode == Mode.COUNT && index != null) {
+    if (index != null) {
       err.println(FpingFormat.duplicate(entry.padded, index, duplicate));
+    } else {
+      // The engine reports a duplicate at once, and the reply it duplicates may still be on its
+      // way through the ordered stream: it is printed when the reply is.
+      entry.early.computeIfAbsent(duplicate.sequence(), sequence -> new ArrayList<>()).add(duplicate);
     }
   }
 
@@ -166,6 +183,13 @@ final class Report {
     final Map<Integer, Long> sequences = new LinkedHashMap<>(16, 0.75f, false) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<Integer, Long> eldest) {
+        return size() > REMEMBERED_SEQUENCES;
+      }
+    };
+    /** Duplicates of probes whose result has not come yet, by sequence. */
+    final Map<Integer, List<PingResult>> early = new LinkedHashMap<>(16, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<Integer, List<PingResult>> eldest) {
         return size() > REMEMBERED_SEQUENCES;
       }
     };

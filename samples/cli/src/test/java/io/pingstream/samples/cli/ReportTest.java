@@ -93,6 +93,18 @@ class ReportTest {
   }
 
   @Test
+  void aDuplicateThatOvertakesItsReplyIsPrintedAfterIt() {
+    Report report = report(Report.Mode.COUNT, false);
+    report.duplicate(Results.duplicate(LOOPBACK, 11, 90));
+    assertThat(err()).isEmpty();
+
+    report.result(Results.reply(LOOPBACK, 11, 15));
+
+    assertThat(out()).isEqualTo("127.0.0.1 : [0], 64 bytes, 0.015 ms (0.015 avg, 0% loss)\n");
+    assertThat(err()).isEqualTo("127.0.0.1 : duplicate for [0], 64 bytes, 0.090 ms\n");
+  }
+
+  @Test
   void aliveModeSaysAliveOnReplyAndUnreachableAtTheEnd() {
     Report report = report(Report.Mode.ALIVE, false);
     report.result(Results.timeout(LOOPBACK, 11));
