@@ -50,7 +50,7 @@ final class TargetResolver {
   Resolved resolve(List<String> names) {
     List<Lookup> lookups = Flux.fromIterable(names)
         .flatMapSequential(name -> pinger.resolve(name)
-            .map(address -> new Lookup(name, address, refusal(address)))
+            .map(address -> new Lookup(name, address, refusal(name, address)))
             .onErrorResume(error -> Mono.just(new Lookup(name, null, message(name, error)))), CONCURRENT_LOOKUPS)
         .collectList()
         .blockOptional()
@@ -74,14 +74,23 @@ final class TargetResolver {
 
   private record Lookup(String name, @Nullable InetAddress address, @Nullable String problem) {}
 
-  /** Why {@code address} cannot be pinged here, or null. */
-  private @Nullable String refusal(InetAddress address) {
+  /** Why {@code address}, which {@code name} resolved to, cannot be pinged here, or null. */
+  private @Nullable String refusal(String name, InetAddress address) {
+    String literal = address.getHostAddress();
     if (only != null && IpFamily.of(address) != only) {
-      return "no " + (only == IpFamily.IPV4 ? "IPv4" : "IPv6") + " address (" + address.getHostAddress() + ")";
+      String family = only == IpFamily.IPV4 ? "IPv4" : "IPv6";
+      return name.equals(literal) ? "not an " + family + " address" : "no " + family + " address (resolved to " + literal + ")";
     }
-    if (address.isAnyLocalAddress() || address.isMulticastAddress()
-        || (address instanceof Inet4Address && address.getHostAddress().equals("255.255.255.255"))) {
-      return "cannot ping " + address.getHostAddress() + ": its replies could not be matched to the probes";
+    String kind = null;
+    if (address.isAnyLocalAddress()) {
+      kind = "the unspecified address";
+    } else if (address.isMulticastAddress()) {
+      kind = "a multicast address";
+    } else if (address instanceof Inet4Address && literal.equals("255.255.255.255")) {
+      kind = "the broadcast address";
+    }
+    if (kind != null) {
+      return (name.equals(literal) ? "" : literal + " is ") + kind + ", whose replies could not be matched to the probes";
     }
     if (address instanceof Inet6Address v6 && v6.isLinkLocalAddress() && v6.getScopeId() == 0) {
       return "a link-local address needs a scope, e.g. fe80::1%eth0";

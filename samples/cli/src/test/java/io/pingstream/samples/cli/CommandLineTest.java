@@ -113,6 +113,26 @@ class CommandLineTest {
   }
 
   @Test
+  void targetsThatCannotBePingedAreUsageErrorsBeforeAnySocketOpens() {
+    Outcome outcome = execute("224.0.0.1", "0.0.0.0", "fe80::1");
+
+    assertThat(outcome.exit).isEqualTo(ExitStatus.USAGE);
+    assertThat(outcome.out).isEmpty();
+    assertThat(outcome.err.lines()).containsExactly(
+        "224.0.0.1: a multicast address, whose replies could not be matched to the probes",
+        "0.0.0.0: the unspecified address, whose replies could not be matched to the probes",
+        "fe80::1: a link-local address needs a scope, e.g. fe80::1%eth0");
+  }
+
+  @Test
+  void ipv6OnlyRefusesAnIpv4Target() {
+    Outcome outcome = execute("-6", "127.0.0.1");
+
+    assertThat(outcome.exit).isEqualTo(ExitStatus.USAGE);
+    assertThat(outcome.err).isEqualTo("127.0.0.1: not an IPv6 address\n");
+  }
+
+  @Test
   void theHelpExplainsOptionsDefaultsExitStatusesAndGivesExamples() {
     Outcome outcome = execute("--help");
 
