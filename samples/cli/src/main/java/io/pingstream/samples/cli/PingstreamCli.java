@@ -82,7 +82,6 @@ import picocli.CommandLine.Spec;
 public final class PingstreamCli implements Callable<Integer> {
 
   @Spec
-  @SuppressWarnings("NullAway.Init")
   private CommandSpec spec;
 
   @Parameters(paramLabel = "TARGET", arity = "0..*",
@@ -98,6 +97,7 @@ public final class PingstreamCli implements Callable<Integer> {
   @ArgGroup(exclusive = true)
   private @Nullable Repeat repeat;
 
+  /** {@code -c} or {@code -l}: fping's count and loop modes, one at most. */
   static final class Repeat {
     @Option(names = {"-c", "--count"}, paramLabel = "COUNT", required = true,
         description = "Send COUNT probes to each target, print a line per probe and a summary.")
@@ -142,6 +142,7 @@ public final class PingstreamCli implements Callable<Integer> {
   @ArgGroup(exclusive = true)
   private @Nullable Family family;
 
+  /** {@code -4} or {@code -6}, one at most. */
   static final class Family {
     @Option(names = {"-4", "--ipv4"}, required = true,
         description = "Ping IPv4 addresses only: names resolve to their IPv4 address.")
