@@ -1,0 +1,156 @@
+package io.pingstream.samples.cli;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pingstream.IpFamily;
+import io.pingstream.PingOptions;
+import io.pingstream.PingOutcome;
+import io.pingstream.micrometer.PingEngineMetrics;
+import io.pingstream.micrometer.PingMetrics;
+import io.pingstream.reactor.AddressPreference;
+import io.pingstream.reactor.Pinger;
+import io.pingstream.reactor.StreamOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.Exceptions;
+
+/**
+ * One run of the tool, once the command line is understood: resolve, open the sockets, serve
+ * the meters, ping, print, and end with the exit status. System errors (no socket, a port in
+ * use) end it with {@link ExitStatus#SYSTEM} and a one-line message, never a stack trace.
+ */
+final class PingRun {
+
+  /**
+   * What to do.
+   *
+   * @param options the engine's options, without the recorder (added here for the meters)
+   * @param preference which address a name resolves to
+   * @param only the only family to ping ({@code -4}/{@code -6}), or null
+   * @param stream interval and count
+   * @param mode fping's default mode or its count mode
+   * @param quiet summary only
+   * @param metrics where to serve the meters, or null
+   * @param names the targets as given
+   * @param onInterrupt whether Ctrl-C prints the summary and exits (a shutdown hook), as in main
+   * @param progress whether to show a progress line (quiet runs on a terminal)
+   */
+  record Settings(
+      PingOptions options,
+      AddressPreference preference,
+      @Nullable IpFamily only,
+      StreamOptions stream,
+      Report.Mode mode,
+      boolean quiet,
+      @Nullable InetSocketAddress metrics,
+      List<String> names,
+      boolean onInterrupt,
+      boolean progress) {}
+
+  private final Settings settings;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  PingRun(Settings settings, PrintStream out, PrintStream err) {
+    this.settings = settings;
+    this.out = out;
+    this.err = err;
+  }
+
+  /** Runs to the end (or to Ctrl-C, which halts the JVM from the hook) and returns the exit status. */
+  int run() {
+    PrometheusMeterRegistry registry = settings.metrics == null ? null : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PingOptions options = registry == null ? settings.options : settings.options.recorder(PingMetrics.recorder(registry));
+    try (Pinger pinger = Pinger.create(options, settings.preference)) {
+      TargetResolver.Resolved resolved = new TargetResolver(pinger, settings.only, err).resolve(settings.names);
+      int failed = resolved.failures() ? ExitStatus.USAGE : ExitStatus.OK;
+      if (resolved.targets().isEmpty()) {
+        return failed == ExitStatus.OK ? ExitStatus.USAGE : failed;
+      }
+      open(pinger, resolved.targets());
+      MetricsEndpoint endpoint = registry == null ? null : serve(pinger, registry);
+      try {
+        int status = ping(pinger, resolved.targets(), failed);
+        return failed != ExitStatus.OK ? failed : status;
+      } finally {
+        if (endpoint != null) {
+          endpoint.close();
+        }
+      }
+    } catch (SystemError e) {
+      err.println("pingstream: " + e.getMessage());
+      return ExitStatus.SYSTEM;
+    } catch (UnsupportedOperationException e) { // not Linux, or no libc
+      err.println("pingstream: " + e.getMessage());
+      return ExitStatus.SYSTEM;
+    }
+  }
+
+  /** Opens the socket of every family needed now, so that a missing permission ends the run at once. */
+  private static void open(Pinger pinger, List<Report.Target> targets) {
+    Set<IpFamily> families = EnumSet.noneOf(IpFamily.class);
+    targets.forEach(target -> families.add(IpFamily.of(target.address())));
+    for (IpFamily family : families) {
+      try {
+        pinger.engine().open(family);
+      } catch (IOException e) {
+        throw new SystemError(e.getMessage());
+      }
+    }
+  }
+
+  private MetricsEndpoint serve(Pinger pinger, PrometheusMeterRegistry registry) {
+    new PingEngineMetrics(pinger.engine()).bindTo(registry);
+    InetSocketAddress at = settings.metrics;
+    try {
+      MetricsEndpoint endpoint = MetricsEndpoint.start(at.getAddress(), at.getPort(), registry);
+      err.println("pingstream: serving metrics at " + endpoint.url());
+      return endpoint;
+    } catch (IOException e) {
+      throw new SystemError("cannot serve metrics on " + at.getAddress().getHostAddress() + " port " + at.getPort() + ": " + e.getMessage());
+    }
+  }
+
+  private int ping(Pinger pinger, List<Report.Target> targets, int failed) {
+    var report = new Report(targets, settings.mode, settings.quiet, out, err);
+    if (settings.onInterrupt) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        if (report.finish()) { // Ctrl-C (or SIGTERM) before the end: summary, then fping's status
+          Runtime.getRuntime().halt(failed != ExitStatus.OK ? failed : report.exitStatus());
+        }
+      }, "pingstream-summary"));
+    }
+    List<InetAddress> addresses = targets.stream().map(Report.Target::address).toList();
+    Disposable duplicates = pinger.engine().results()
+        .filter(result -> result.outcome() == PingOutcome.DUPLICATE)
+        .subscribe(report::duplicate);
+    Progress progress = settings.progress ? Progress.start(err, report::progress) : null;
+    try {
+      pinger.pingAll(addresses, settings.stream).doOnNext(report::result).blockLast();
+    } catch (RuntimeException e) {
+      Throwable cause = Exceptions.unwrap(e);
+      throw new SystemError(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+    } finally {
+      duplicates.dispose();
+      if (progress != null) {
+        progress.close();
+      }
+    }
+    report.finish();
+    return report.exitStatus();
+  }
+
+  /** A failure of the system, not of the user's input: printed as one line, exit status 4. */
+  private static final class SystemError extends RuntimeException {
+    SystemError(@Nullable String message) {
+      super(message, null, false, false);
+    }
+  }
+}

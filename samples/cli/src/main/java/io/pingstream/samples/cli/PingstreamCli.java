@@ -1,0 +1,365 @@
+package io.pingstream.samples.cli;
+
+import io.pingstream.IpFamily;
+import io.pingstream.PingOptions;
+import io.pingstream.SelectionPolicy;
+import io.pingstream.reactor.AddressPreference;
+import io.pingstream.reactor.StreamOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pingstream}: pings many targets at once and prints what fping prints. The main class of
+ * {@code samples/target/pingstream.jar}.
+ *
+ * <pre>
+ * java -jar samples/target/pingstream.jar 127.0.0.1            # 127.0.0.1 is alive
+ * java -jar samples/target/pingstream.jar -c 3 127.0.0.1 ::1   # a line per reply, then a summary
+ * </pre>
+ *
+ * <p>This class only reads the command line; {@link PingRun} does the run, {@link Report} and
+ * {@link FpingFormat} the printing, {@link MetricsEndpoint} the Prometheus endpoint.
+ */
+@Command(
+    name = "pingstream",
+    mixinStandardHelpOptions = true,
+    versionProvider = PingstreamCli.Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    headerHeading = "%n",
+    header = "Sends ICMP echo requests to many hosts at once and prints the replies, the way fping does.",
+    synopsisHeading = "%nUsage: ",
+    descriptionHeading = "%n",
+    description = {
+        "Without -c or -l, each target gets one probe and a line saying whether it is alive. With"
+            + " -c COUNT, each target gets COUNT probes and a line per reply or timeout on stdout;"
+            + " at the end, or on Ctrl-C, a summary line per target on stderr: fping's"
+            + " xmt/rcv/%%loss and min/avg/max, then stddev/jitter.",
+        "",
+        "Durations take a unit: 500us, 200ms, 1.5s, 2m; a bare number means milliseconds, as in"
+            + " fping.",
+        "",
+        "Permissions: DGRAM ICMP sockets need the group id inside the range of the sysctl"
+            + " net.ipv4.ping_group_range; RAW sockets need CAP_NET_RAW (root)."},
+    parameterListHeading = "%nTargets:%n",
+    optionListHeading = "%nOptions:%n",
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+        "0:every target answered at least once",
+        "1:some target did not answer",
+        "2:bad usage, or a target that does not resolve",
+        "4:no ICMP socket could be opened (permission), or another system error"},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  pingstream 127.0.0.1 ::1",
+        "      one probe each: alive or unreachable",
+        "  pingstream -c 5 -i 200ms example.com",
+        "      5 probes 200 ms apart, a line per reply, then the summary",
+        "  pingstream -q -c 100 -i 10ms -f hosts.txt",
+        "      100 probes to each host listed in hosts.txt, summary only",
+        "  pingstream -l --metrics-port 9464 192.0.2.1",
+        "      until Ctrl-C, with the meters at http://127.0.0.1:9464/metrics"})
+public final class PingstreamCli implements Callable<Integer> {
+
+  @Spec
+  private CommandSpec spec;
+
+  @Parameters(paramLabel = "TARGET", arity = "0..*",
+      description = "Host names or IP addresses. Without targets and without -f, they are read from"
+          + " standard input, one per line, unless it is a terminal.")
+  private List<String> targets = new ArrayList<>();
+
+  @Option(names = {"-f", "--file"}, paramLabel = "FILE",
+      description = "Read targets from FILE, one per line; blank lines and lines starting with # are"
+          + " skipped. '-' reads standard input.")
+  private @Nullable String file;
+
+  @ArgGroup(exclusive = true)
+  private @Nullable Repeat repeat;
+
+  /** {@code -c} or {@code -l}: fping's count and loop modes, one at most. */
+  static final class Repeat {
+    @Option(names = {"-c", "--count"}, paramLabel = "COUNT", required = true,
+        description = "Send COUNT probes to each target, print a line per probe and a summary.")
+    @Nullable Long count;
+
+    @Option(names = {"-l", "--loop"}, required = true,
+        description = "Like -c, but until interrupted (Ctrl-C).")
+    boolean loop;
+  }
+
+  @Option(names = {"-i", "--interval"}, paramLabel = "DURATION", converter = Durations.class, defaultValue = "1s",
+      description = "Time between two probes to the same target, like ping -i (fping calls this -p);"
+          + " the first probes to different targets are spread over it. At least 1ms."
+          + " Default: ${DEFAULT-VALUE}.")
+  private Duration interval = Duration.ofSeconds(1);
+
+  @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", converter = Durations.class, defaultValue = "1s",
+      description = "How long a probe waits for its reply, up to 1h. Default: ${DEFAULT-VALUE}"
+          + " (fping: 500ms without -c, with three retries).")
+  private Duration timeout = Duration.ofSeconds(1);
+
+  @Option(names = {"-s", "--size"}, paramLabel = "BYTES", defaultValue = "64",
+      description = "Size of the whole IP packet: IP header, 8-byte ICMP header and payload, from 64"
+          + " to 65535. Default: ${DEFAULT-VALUE}. Reply lines show the ICMP bytes, as fping: 44 for"
+          + " IPv4 at 64; fping's default packets are -s 84. (fping's -s prints statistics; its"
+          + " size option is -b, the payload alone.)")
+  private int size = 64;
+
+  @Option(names = "--ttl", paramLabel = "HOPS",
+      description = "TTL (IPv4) or hop limit (IPv6) of the probes, 1 to 255. Default: the system's.")
+  private @Nullable Integer ttl;
+
+  @Option(names = "--tos", paramLabel = "TOS",
+      description = "TOS (IPv4) or traffic class (IPv6) of the probes, 0 to 255. Default: the system's.")
+  private @Nullable Integer tos;
+
+  @Option(names = "--policy", paramLabel = "POLICY", defaultValue = "DGRAM_RAW",
+      description = "Socket modes to try, in order: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}"
+          + " (unprivileged DGRAM first, then RAW).")
+  private SelectionPolicy policy = SelectionPolicy.DGRAM_RAW;
+
+  @ArgGroup(exclusive = true)
+  private @Nullable Family family;
+
+  /** {@code -4} or {@code -6}, one at most. */
+  static final class Family {
+    @Option(names = {"-4", "--ipv4"}, required = true,
+        description = "Ping IPv4 addresses only: names resolve to their IPv4 address.")
+    boolean ipv4;
+
+    @Option(names = {"-6", "--ipv6"}, required = true,
+        description = "Ping IPv6 addresses only: names resolve to their IPv6 address.")
+    boolean ipv6;
+  }
+
+  @Option(names = "--source", paramLabel = "ADDR", converter = IpLiteral.class,
+      description = "Send from this local address; once per family, e.g. --source 192.0.2.1 --source 2001:db8::1.")
+  private List<InetAddress> sources = new ArrayList<>();
+
+  @Option(names = "--namespace", paramLabel = "PATH",
+      description = "Open the sockets in this network namespace, e.g. /run/netns/blue (needs CAP_SYS_ADMIN).")
+  private @Nullable Path namespace;
+
+  @Option(names = {"-q", "--quiet"},
+      description = "Print only the summary (with -c or -l), or nothing (without: see the exit status).")
+  private boolean quiet;
+
+  @Option(names = "--metrics-port", paramLabel = "PORT",
+      description = "While running, serve the Micrometer meters (ping_rtt_seconds, ping_sent_total, ...)"
+          + " in the Prometheus text format at /metrics on this port; 0 picks a free one. The URL is"
+          + " printed on stderr.")
+  private @Nullable Integer metricsPort;
+
+  @Option(names = "--metrics-address", paramLabel = "ADDR", converter = IpLiteral.class, defaultValue = "127.0.0.1",
+      description = "Address the metrics endpoint listens on. Default: ${DEFAULT-VALUE} (this host only).")
+  private InetAddress metricsAddress = InetAddress.getLoopbackAddress();
+
+  private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+
+  private final InputStream stdin;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final boolean interactive;
+  private final boolean main;
+
+  private PingstreamCli(InputStream stdin, PrintStream out, PrintStream err, boolean interactive, boolean main) {
+    this.stdin = stdin;
+    this.out = out;
+    this.err = err;
+    this.interactive = interactive;
+    this.main = main;
+  }
+
+  /**
+   * Runs the tool and exits with its status. Ctrl-C (or SIGTERM) prints the summary of what came
+   * so far and exits with the status that summary gives, as fping does.
+   */
+  public static void main(String[] args) {
+    var command = new PingstreamCli(System.in, System.out, System.err, System.console() != null, true);
+    System.exit(commandLine(command, System.out, System.err).execute(args));
+  }
+
+  /**
+   * Runs the tool in this JVM, without a shutdown hook, and returns its exit status. {@code
+   * interactive} means a terminal: quiet runs show progress, and standard input is not read for
+   * targets.
+   */
+  static int execute(String[] args, InputStream stdin, PrintStream out, PrintStream err, boolean interactive) {
+    return commandLine(new PingstreamCli(stdin, out, err, interactive, false), out, err).execute(args);
+  }
+
+  /** The command with {@code args} parsed, nothing run: for tests of {@link #options()} and {@link #streamOptions()}. */
+  static PingstreamCli parse(String... args) {
+    var command = new PingstreamCli(InputStream.nullInputStream(), System.out, System.err, false, false);
+    new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
+    return command;
+  }
+
+  private static CommandLine commandLine(PingstreamCli command, PrintStream out, PrintStream err) {
+    return new CommandLine(command)
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
+        .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
+        .setParameterExceptionHandler(PingstreamCli::badUsage)
+        .setExecutionExceptionHandler((error, commandLine, parsed) -> {
+          commandLine.getErr().println("pingstream: " + error);
+          return ExitStatus.SYSTEM;
+        });
+  }
+
+  /** A bad command line: the problem, a hint, and status 2; the full usage only on --help. */
+  private static int badUsage(ParameterException error, String[] args) {
+    CommandLine commandLine = error.getCommandLine();
+    PrintWriter err = commandLine.getErr();
+    err.println("pingstream: " + error.getMessage());
+    CommandLine.UnmatchedArgumentException.printSuggestions(error, err);
+    err.println("Try 'pingstream --help' for more information.");
+    return ExitStatus.USAGE;
+  }
+
+  @Override
+  public Integer call() {
+    PingOptions options = options();
+    StreamOptions stream = streamOptions();
+    List<String> names = names();
+    if (names.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "no targets: give them as arguments, with -f FILE, or on standard input");
+    }
+    boolean loop = repeat != null && repeat.loop;
+    boolean counting = repeat != null;
+    var settings = new PingRun.Settings(
+        options,
+        family == null ? AddressPreference.ANY : family.ipv4 ? AddressPreference.IPV4 : AddressPreference.IPV6,
+        family == null ? null : family.ipv4 ? IpFamily.IPV4 : IpFamily.IPV6,
+        loop ? stream : stream.count(counting ? repeat.count : 1),
+        counting ? Report.Mode.COUNT : Report.Mode.ALIVE,
+        quiet,
+        metricsPort == null ? null : new InetSocketAddress(metricsAddress, metricsPort),
+        names,
+        main,
+        interactive && quiet && counting);
+    return new PingRun(settings, out, err).run();
+  }
+
+  /** The engine's options, each value checked by the library; a refusal names the option. */
+  PingOptions options() {
+    PingOptions options = PingOptions.defaults().policy(policy);
+    if (timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+      throw invalid("-t/--timeout", Durations.format(timeout), "must be more than 0 and at most 1h");
+    }
+    options = check("-t/--timeout", Durations.format(timeout), options, o -> o.timeout(timeout));
+    options = check("-s/--size", String.valueOf(size), options, o -> o.size(size));
+    if (ttl != null) {
+      int value = ttl;
+      options = check("--ttl", String.valueOf(value), options, o -> o.ttl(value));
+    }
+    if (tos != null) {
+      int value = tos;
+      options = check("--tos", String.valueOf(value), options, o -> o.tos(value));
+    }
+    for (InetAddress source : sources) {
+      options = check("--source", source.getHostAddress(), options, o -> o.source(source));
+    }
+    if (namespace != null) {
+      options = options.namespace(namespace);
+    }
+    if (metricsPort != null && (metricsPort < 0 || metricsPort > 65_535)) {
+      throw invalid("--metrics-port", String.valueOf(metricsPort), "must be in [0, 65535]");
+    }
+    return options;
+  }
+
+  /** Interval and count, checked by the library. */
+  StreamOptions streamOptions() {
+    if (interval.compareTo(StreamOptions.MIN_INTERVAL) < 0 || interval.compareTo(StreamOptions.MAX_INTERVAL) > 0) {
+      throw invalid("-i/--interval", Durations.format(interval), "must be at least 1ms and at most 24h");
+    }
+    StreamOptions stream = check("-i/--interval", Durations.format(interval), StreamOptions.defaults(), s -> s.interval(interval));
+    if (repeat != null && repeat.count != null && repeat.count < 1) {
+      throw invalid("-c/--count", String.valueOf(repeat.count), "must be at least 1");
+    }
+    return stream;
+  }
+
+  private List<String> names() {
+    List<String> names = new ArrayList<>(targets);
+    try {
+      if (file != null) {
+        names.addAll(TargetList.read(file, stdin));
+      } else if (targets.isEmpty() && !interactive) {
+        names.addAll(TargetList.read("-", stdin));
+      }
+    } catch (IOException e) {
+      throw invalid("-f/--file", String.valueOf(file), "cannot be read: " + e);
+    }
+    return names;
+  }
+
+  private <T> T check(String option, String value, T options, Function<T, T> change) {
+    try {
+      return change.apply(options);
+    } catch (IllegalArgumentException e) {
+      throw invalid(option, value, e.getMessage());
+    }
+  }
+
+  private ParameterException invalid(String option, String value, @Nullable String why) {
+    return new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': '" + value + "': " + why);
+  }
+
+  /** The version of the build, from {@code version.txt}, which Maven fills in. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      String version = "(unknown version)";
+      try (InputStream in = PingstreamCli.class.getResourceAsStream("version.txt")) {
+        if (in != null) {
+          version = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
+      }
+      return new String[] {
+          "pingstream " + version,
+          "Java " + System.getProperty("java.version") + " on " + System.getProperty("os.name") + " " + System.getProperty("os.arch")};
+    }
+  }
+
+  /** Parses an IP address literal, never a name: no lookup for an option's value. */
+  static final class IpLiteral implements CommandLine.ITypeConverter<InetAddress> {
+    @Override
+    public InetAddress convert(String text) throws Exception {
+      String literal = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+      // Only literals reach InetAddress.getByName, which then parses without a lookup.
+      boolean ipv4 = literal.matches("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+      boolean ipv6 = literal.contains(":") && literal.matches("[0-9A-Fa-f:.]+(%\\w+)?");
+      if (!ipv4 && !ipv6) {
+        throw new CommandLine.TypeConversionException("'" + text + "' is not an IP address");
+      }
+      try {
+        return InetAddress.getByName(literal);
+      } catch (IOException e) {
+        throw new CommandLine.TypeConversionException("'" + text + "' is not an IP address");
+      }
+    }
+  }
+}

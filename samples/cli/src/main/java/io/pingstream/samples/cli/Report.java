@@ -1,0 +1,202 @@
+package io.pingstream.samples.cli;
+
+import io.pingstream.PingOutcome;
+import io.pingstream.PingResult;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Prints results as they come, in fping's lines, keeps each target's tally, and prints the
+ * summary once: at the end, or from the shutdown hook on Ctrl-C, whichever comes first.
+ *
+ * <p>Results come on the engine's threads; every method is synchronized, so lines never
+ * interleave and nothing is printed after the summary.
+ */
+final class Report {
+
+  /** What the run prints, as fping without and with {@code -c}. */
+  enum Mode {
+    /** One probe per target: {@code NAME is alive}, or {@code NAME is unreachable} at the end. */
+    ALIVE,
+    /** A line per probe on stdout, a summary per target on stderr at the end. */
+    COUNT
+  }
+
+  /** One target: the name as the user wrote it, and the address it resolved to. */
+  record Target(String name, InetAddress address) {}
+
+  /** How many recent probes of a target remember their sequence, to number duplicates. */
+  private static final int REMEMBERED_SEQUENCES = 1024;
+
+  private final Mode mode;
+  private final boolean quiet;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final Map<InetAddress, Entry> entries = new LinkedHashMap<>();
+  private boolean finished;
+
+  Report(List<Target> targets, Mode mode, boolean quiet, PrintStream out, PrintStream err) {
+    this.mode = mode;
+    this.quiet = quiet;
+    this.out = out;
+    this.err = err;
+    int width = targets.stream().mapToInt(target -> target.name().length()).max().orElse(0);
+    for (Target target : targets) {
+      entries.put(target.address(), new Entry(target.name(), FpingFormat.pad(target.name(), width)));
+    }
+  }
+
+  /** Counts and prints the outcome of one probe; its target's results must come in send order. */
+  synchronized void result(PingResult result) {
+    Entry entry = entries.get(result.target());
+    if (finished || entry == null) {
+      return;
+    }
+    if (result.outcome() == PingOutcome.DUPLICATE) {
+      duplicateOf(entry, result);
+      return;
+    }
+    long index = entry.tally.sent();
+    entry.tally.add(result);
+    entry.sequences.put(result.sequence(), index);
+    if (quiet) {
+      return;
+    }
+    printResult(entry, index, result);
+    // Duplicates that overtook this result on the way here, now that it has its number.
+    List<PingResult> early = entry.early.remove(result.sequence());
+    if (early != null && mode == Mode.COUNT) {
+      early.forEach(duplicate -> err.println(FpingFormat.duplicate(entry.padded, index, duplicate)));
+    }
+  }
+
+  private void printResult(Entry entry, long index, PingResult result) {
+    switch (result.outcome()) {
+      case REPLY -> {
+        if (mode == Mode.ALIVE) {
+          out.println(FpingFormat.alive(entry.name));
+        } else {
+          out.println(FpingFormat.reply(entry.padded, index, result, entry.tally));
+        }
+      }
+      case TIMEOUT -> {
+        if (mode == Mode.COUNT) {
+          out.println(FpingFormat.timeout(entry.padded, index, entry.tally));
+        }
+      }
+      default -> err.println(FpingFormat.error(entry.name, result));
+    }
+  }
+
+  /**
+   * Counts and prints a further reply to an answered probe, as {@link
+   * io.pingstream.PingEngine#results()} reports them; other outcomes are ignored here.
+   */
+  synchronized void duplicate(PingResult result) {
+    Entry entry = entries.get(result.target());
+    if (finished || entry == null || result.outcome() != PingOutcome.DUPLICATE) {
+      return;
+    }
+    duplicateOf(entry, result);
+  }
+
+  private void duplicateOf(Entry entry, PingResult duplicate) {
+    entry.tally.add(duplicate);
+    if (quiet || mode != Mode.COUNT) {
+      return;
+    }
+    Long index = entry.sequences.get(duplicate.sequence());
+    if (index != null) {
+      err.println(FpingFormat.duplicate(entry.padded, index, duplicate));
+    } else {
+      // The engine reports a duplicate at once, and the reply it duplicates may still be on its
+      // way through the ordered stream: it is printed when the reply is.
+      entry.early.computeIfAbsent(duplicate.sequence(), sequence -> new ArrayList<>()).add(duplicate);
+    }
+  }
+
+  /**
+   * Prints the summary, once: returns false when it was printed already (the run ended and
+   * Ctrl-C came, or the other way round). With {@code -c}: a blank line unless quiet, as fping,
+   * then a line per target on stderr. Without: {@code NAME is unreachable} on stdout for every
+   * target that did not answer.
+   */
+  synchronized boolean finish() {
+    if (finished) {
+      return false;
+    }
+    finished = true;
+    out.flush();
+    if (mode == Mode.COUNT) {
+      if (!quiet) {
+        err.println();
+      }
+      entries.values().forEach(entry -> err.println(FpingFormat.summary(entry.padded, entry.tally)));
+    } else if (!quiet) {
+      entries.values().stream().filter(entry -> entry.tally.received() == 0)
+          .forEach(entry -> out.println(FpingFormat.unreachable(entry.name)));
+    }
+    out.flush();
+    err.flush();
+    return true;
+  }
+
+  /** {@link ExitStatus#OK} when every target answered at least once, else {@link ExitStatus#SOME_SILENT}. */
+  synchronized int exitStatus() {
+    boolean all = entries.values().stream().allMatch(entry -> entry.tally.received() > 0);
+    return all ? ExitStatus.OK : ExitStatus.SOME_SILENT;
+  }
+
+  /** One line on the progress so far: {@code 12 probes to 3 targets, 10 replies, 16% loss}. */
+  synchronized String progress() {
+    long sent = 0;
+    long received = 0;
+    for (Entry entry : entries.values()) {
+      sent += entry.tally.sent();
+      received += entry.tally.received();
+    }
+    long loss = sent == 0 ? 0 : (sent - received) * 100 / sent;
+    return plural(sent, "probe") + " to " + plural(entries.size(), "target") + ", " + plural(received, "reply")
+        + ", " + loss + "% loss";
+  }
+
+  private static String plural(long count, String noun) {
+    return count + " " + (count == 1 ? noun : noun.endsWith("y") ? noun.substring(0, noun.length() - 1) + "ies" : noun + "s");
+  }
+
+  /** The tally of {@code target}, for tests. */
+  synchronized @Nullable TargetTally tally(InetAddress target) {
+    Entry entry = entries.get(target);
+    return entry == null ? null : entry.tally;
+  }
+
+  private static final class Entry {
+    final String name;
+    final String padded;
+    final TargetTally tally = new TargetTally();
+    /** ICMP sequence to the per-target probe index, for the latest probes. */
+    final Map<Integer, Long> sequences = new LinkedHashMap<>(16, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<Integer, Long> eldest) {
+        return size() > REMEMBERED_SEQUENCES;
+      }
+    };
+    /** Duplicates of probes whose result has not come yet, by sequence. */
+    final Map<Integer, List<PingResult>> early = new LinkedHashMap<>(16, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<Integer, List<PingResult>> eldest) {
+        return size() > REMEMBERED_SEQUENCES;
+      }
+    };
+
+    Entry(String name, String padded) {
+      this.name = name;
+      this.padded = padded;
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.pingstream.samples.cli;
+
+import io.pingstream.IpFamily;
+import io.pingstream.reactor.Pinger;
+import java.io.PrintStream;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Turns the names on the command line into targets: resolved with {@link Pinger#resolve} (names
+ * on Reactor's blocking scheduler, 16 at a time; literals at once), then checked. A name that
+ * does not resolve, resolves to the wrong family for {@code -4}/{@code -6}, or to an address no
+ * echo reply can be matched to (multicast, broadcast, unspecified) is reported on stderr as
+ * fping reports an unknown host, {@code NAME: why}, and left out. A second name for an address
+ * already listed is left out with a note: each address is pinged once.
+ */
+final class TargetResolver {
+
+  private static final int CONCURRENT_LOOKUPS = 16;
+
+  /**
+   * The outcome: the targets to ping, in command-line order, and whether some name was left out
+   * for an error (not for being a second name of an address).
+   */
+  record Resolved(List<Report.Target> targets, boolean failures) {}
+
+  private final Pinger pinger;
+  private final @Nullable IpFamily only;
+  private final PrintStream err;
+
+  /**
+   * @param only the family every target must have ({@code -4}/{@code -6}), or null for any
+   */
+  TargetResolver(Pinger pinger, @Nullable IpFamily only, PrintStream err) {
+    this.pinger = pinger;
+    this.only = only;
+    this.err = err;
+  }
+
+  /** Resolves every name; blocks, so it must not be called on a Reactor thread. */
+  Resolved resolve(List<String> names) {
+    List<Lookup> lookups = Flux.fromIterable(names)
+        .flatMapSequential(name -> pinger.resolve(name)
+            .map(address -> new Lookup(name, address, refusal(name, address)))
+            .onErrorResume(error -> Mono.just(new Lookup(name, null, message(name, error)))), CONCURRENT_LOOKUPS)
+        .collectList()
+        .blockOptional()
+        .orElse(List.of());
+    Map<InetAddress, Report.Target> targets = new LinkedHashMap<>();
+    boolean failures = false;
+    for (Lookup lookup : lookups) {
+      if (lookup.address == null || lookup.problem != null) {
+        err.println(lookup.name + ": " + lookup.problem);
+        failures = true;
+        continue;
+      }
+      Report.Target first = targets.putIfAbsent(lookup.address, new Report.Target(lookup.name, lookup.address));
+      if (first != null) {
+        err.println(lookup.name + ": same address as " + first.name() + " (" + lookup.address.getHostAddress()
+            + "), pinged once");
+      }
+    }
+    return new Resolved(new ArrayList<>(targets.values()), failures);
+  }
+
+  private record Lookup(String name, @Nullable InetAddress address, @Nullable String problem) {}
+
+  /** Why {@code address}, which {@code name} resolved to, cannot be pinged here, or null. */
+  private @Nullable String refusal(String name, InetAddress address) {
+    String literal = address.getHostAddress();
+    if (only != null && IpFamily.of(address) != only) {
+      String family = only == IpFamily.IPV4 ? "IPv4" : "IPv6";
+      return name.equals(literal) ? "not an " + family + " address" : "no " + family + " address (resolved to " + literal + ")";
+    }
+    String kind = null;
+    if (address.isAnyLocalAddress()) {
+      kind = "the unspecified address";
+    } else if (address.isMulticastAddress()) {
+      kind = "a multicast address";
+    } else if (address instanceof Inet4Address && literal.equals("255.255.255.255")) {
+      kind = "the broadcast address";
+    }
+    if (kind != null) {
+      return (name.equals(literal) ? "" : literal + " is ") + kind + ", whose replies could not be matched to the probes";
+    }
+    if (address instanceof Inet6Address v6 && v6.isLinkLocalAddress() && v6.getScopeId() == 0) {
+      return "a link-local address needs a scope, e.g. fe80::1%eth0";
+    }
+    return null;
+  }
+
+  /** fping's wording for a name that does not resolve: {@code NAME: Name or service not known}. */
+  private static String message(String name, Throwable error) {
+    String message = Optional.ofNullable(error.getMessage()).orElse(error.getClass().getSimpleName());
+    return message.startsWith(name + ": ") ? message.substring(name.length() + 2) : message;
+  }
+}

@@ -1,0 +1,161 @@
+package io.pingstream.samples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pingstream.PingOptions;
+import io.pingstream.SelectionPolicy;
+import io.pingstream.reactor.StreamOptions;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The command line in this JVM: parsing, usage errors and help. Nothing here sends a packet. */
+class CommandLineTest {
+
+  private record Outcome(int exit, String out, String err) {}
+
+  private static Outcome execute(String... args) {
+    var out = new ByteArrayOutputStream();
+    var err = new ByteArrayOutputStream();
+    int exit = PingstreamCli.execute(args, new ByteArrayInputStream(new byte[0]),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), false);
+    return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void theDefaultsAreTheLibrarysAndOneSecondBetweenProbes() {
+    PingstreamCli cli = PingstreamCli.parse("127.0.0.1");
+
+    PingOptions options = cli.options();
+    assertThat(options.policy()).isEqualTo(SelectionPolicy.DGRAM_RAW);
+    assertThat(options.timeout()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(options.size()).isEqualTo(64);
+    assertThat(options.ttl()).isEmpty();
+    assertThat(options.tos()).isEmpty();
+    assertThat(options.namespace()).isEmpty();
+    assertThat(cli.streamOptions().interval()).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void everyOptionReachesTheEnginesOptions() {
+    PingstreamCli cli = PingstreamCli.parse("-c", "3", "-i", "250", "-t", "500us", "-s", "1500", "--ttl", "3",
+        "--tos", "184", "--policy", "dgram", "--source", "127.0.0.2", "--source", "::1", "--namespace", "/run/netns/blue",
+        "127.0.0.1");
+
+    PingOptions options = cli.options();
+    assertThat(options.policy()).isEqualTo(SelectionPolicy.DGRAM);
+    assertThat(options.timeout()).isEqualTo(Duration.ofNanos(500_000));
+    assertThat(options.size()).isEqualTo(1500);
+    assertThat(options.ttl()).hasValue(3);
+    assertThat(options.tos()).hasValue(184);
+    assertThat(options.source(io.pingstream.IpFamily.IPV4)).hasValue(Results.address("127.0.0.2"));
+    assertThat(options.source(io.pingstream.IpFamily.IPV6)).hasValue(Results.address("::1"));
+    assertThat(options.namespace()).hasValue(Path.of("/run/netns/blue"));
+    StreamOptions stream = cli.streamOptions();
+    assertThat(stream.interval()).isEqualTo(Duration.ofMillis(250)); // a bare number is milliseconds
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "-i 5x 127.0.0.1               | '--interval'     | '5x' is not a duration",
+      "-t soon 127.0.0.1             | '--timeout'      | 'soon' is not a duration",
+      "-t 0 127.0.0.1                | '-t/--timeout'   | must be more than 0",
+      "-t 2h 127.0.0.1               | '-t/--timeout'   | at most 1h",
+      "-i 100us 127.0.0.1            | '-i/--interval'  | at least 1ms",
+      "-s 20 127.0.0.1               | '-s/--size'      | size must be in [64, 65535], was 20",
+      "-c 0 127.0.0.1                | '-c/--count'     | must be at least 1",
+      "-c many 127.0.0.1             | '--count'        | 'many' is not a long",
+      "--ttl 0 127.0.0.1             | '--ttl'          | ttl must be in [1, 255], was 0",
+      "--tos 256 127.0.0.1           | '--tos'          | tos must be in [0, 255], was 256",
+      "--policy ICMP 127.0.0.1       | '--policy'       | expected one of [RAW, RAW_DGRAM, DGRAM_RAW, DGRAM]",
+      "--source example.com 127.0.0.1 | '--source'      | 'example.com' is not an IP address",
+      "--source 0.0.0.0 127.0.0.1    | '--source'       | source must be a unicast address",
+      "--metrics-port 65536 127.0.0.1 | '--metrics-port' | must be in [0, 65535]",
+      "-f /nonexistent/hosts         | '-f/--file'      | cannot be read"})
+  void aBadValueIsAUsageErrorThatNamesTheOption(String args, String option, String why) {
+    Outcome outcome = execute(args.trim().split(" +"));
+
+    assertThat(outcome.exit).isEqualTo(ExitStatus.USAGE);
+    assertThat(outcome.out).isEmpty();
+    assertThat(outcome.err)
+        .startsWith("pingstream: Invalid value for option " + option)
+        .contains(why)
+        .contains("Try 'pingstream --help'")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void anUnknownOptionIsAUsageErrorWithASuggestion() {
+    Outcome outcome = execute("--countt", "3", "127.0.0.1");
+
+    assertThat(outcome.exit).isEqualTo(2);
+    assertThat(outcome.err).contains("Unknown option: '--countt'").contains("--count");
+  }
+
+  @Test
+  void countAndLoopExcludeEachOtherAndSoDoTheFamilies() {
+    assertThat(execute("-c", "2", "-l", "127.0.0.1").exit).isEqualTo(2);
+    assertThat(execute("-4", "-6", "127.0.0.1").err).contains("mutually exclusive");
+  }
+
+  @Test
+  void noTargetIsAUsageError() {
+    Outcome outcome = execute();
+
+    assertThat(outcome.exit).isEqualTo(2);
+    assertThat(outcome.err).contains("no targets");
+  }
+
+  @Test
+  void targetsThatCannotBePingedAreUsageErrorsBeforeAnySocketOpens() {
+    Outcome outcome = execute("224.0.0.1", "0.0.0.0", "fe80::1");
+
+    assertThat(outcome.exit).isEqualTo(ExitStatus.USAGE);
+    assertThat(outcome.out).isEmpty();
+    assertThat(outcome.err.lines()).containsExactly(
+        "224.0.0.1: a multicast address, whose replies could not be matched to the probes",
+        "0.0.0.0: the unspecified address, whose replies could not be matched to the probes",
+        "fe80::1: a link-local address needs a scope, e.g. fe80::1%eth0");
+  }
+
+  @Test
+  void ipv6OnlyRefusesAnIpv4Target() {
+    Outcome outcome = execute("-6", "127.0.0.1");
+
+    assertThat(outcome.exit).isEqualTo(ExitStatus.USAGE);
+    assertThat(outcome.err).isEqualTo("127.0.0.1: not an IPv6 address\n");
+  }
+
+  @Test
+  void theHelpExplainsOptionsDefaultsExitStatusesAndGivesExamples() {
+    Outcome outcome = execute("--help");
+
+    assertThat(outcome.exit).isZero();
+    assertThat(outcome.out)
+        .contains("Usage: pingstream")
+        .contains("-c, --count=COUNT")
+        .contains("-i, --interval=DURATION")
+        .contains("a bare number means")
+        .contains("Default: 1s")
+        .contains("--policy=POLICY").contains("RAW_DGRAM").contains("DGRAM_RAW")
+        .contains("--metrics-port=PORT")
+        .contains("Exit status:")
+        .contains("4   no ICMP socket could be opened")
+        .contains("Examples:")
+        .contains("pingstream -c 5 -i 200ms example.com");
+  }
+
+  @Test
+  void theVersionIsTheBuilds() {
+    Outcome outcome = execute("--version");
+
+    assertThat(outcome.exit).isZero();
+    assertThat(outcome.out).matches("(?s)pingstream \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\R.*");
+  }
+}

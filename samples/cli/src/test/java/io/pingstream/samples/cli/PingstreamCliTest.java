@@ -1,0 +1,244 @@
+package io.pingstream.samples.cli;
+
+import static io.pingstream.testing.Requirements.requireNamespaces;
+import static io.pingstream.testing.Requirements.requireNftables;
+import static io.pingstream.testing.Requirements.requireRaw;
+import static io.pingstream.testing.Requirements.requireTun;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pingstream.testing.Behaviour;
+import io.pingstream.testing.NetNamespace;
+import io.pingstream.testing.TunPeer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tool end to end, in a child JVM: real probes to this host's loopback (which needs RAW here,
+ * as {@code ping_group_range} is closed), or to the loopback of a namespace the test makes.
+ */
+class PingstreamCliTest {
+
+  private static final String MS = "\\d+(\\.\\d+)?(e\\+\\d+)?";
+  private static final String REPLY = "%s : \\[%d\\], \\d+ bytes, " + MS + " ms \\(" + MS + " avg, 0%% loss\\)";
+  private static final String SUMMARY = "%s : xmt/rcv/%%loss = %d/%d/0%%, min/avg/max = " + MS + "/" + MS + "/" + MS
+      + ", stddev/jitter = " + MS + "/(" + MS + "|NaN)";
+
+  @Test
+  void countModePrintsALinePerReplyThenTheSummaryAndExitsZero() throws Exception {
+    requireRaw();
+
+    CliProcess.Run run = CliProcess.run(null, "", "-c", "3", "127.0.0.1");
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.outLines()).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      assertThat(run.outLines().get(i)).matches(String.format(REPLY, "127\\.0\\.0\\.1", i)).contains(", 44 bytes, ");
+    }
+    assertThat(run.errLines()).hasSize(2);
+    assertThat(run.errLines().get(0)).isEmpty();
+    assertThat(run.errLines().get(1)).matches(String.format(SUMMARY, "127\\.0\\.0\\.1", 3, 3));
+    assertThat(run.elapsed()).isGreaterThanOrEqualTo(Duration.ofSeconds(2)); // -i defaults to 1 s
+  }
+
+  @Test
+  void withoutCountItSaysAliveAsFping() throws Exception {
+    requireRaw();
+
+    CliProcess.Run run = CliProcess.run(null, "", "127.0.0.1");
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.stdout()).isEqualTo("127.0.0.1 is alive\n");
+    assertThat(run.stderr()).isEmpty();
+  }
+
+  @Test
+  void aSilentTargetTimesOutEveryProbeAndExitsOne() throws Exception {
+    requireNftables();
+    try (var ns = NetNamespace.create().allowDgram().dropEchoRequests()) {
+      CliProcess.Run run = CliProcess.run(ns, "", "-c", "3", "-i", "100ms", "-t", "300ms", "127.0.0.1", "::1");
+
+      assertThat(run.exit()).isEqualTo(ExitStatus.SOME_SILENT);
+      assertThat(run.outLines()).containsExactlyInAnyOrder(
+          "127.0.0.1 : [0], timed out (NaN avg, 100% loss)",
+          "127.0.0.1 : [1], timed out (NaN avg, 100% loss)",
+          "127.0.0.1 : [2], timed out (NaN avg, 100% loss)",
+          "::1       : [0], timed out (NaN avg, 100% loss)",
+          "::1       : [1], timed out (NaN avg, 100% loss)",
+          "::1       : [2], timed out (NaN avg, 100% loss)");
+      assertThat(run.errLines()).containsExactly(
+          "",
+          "127.0.0.1 : xmt/rcv/%loss = 3/0/100%",
+          "::1       : xmt/rcv/%loss = 3/0/100%");
+    }
+  }
+
+  @Test
+  void anIcmpErrorIsPrintedAsFpingPrintsIt() throws Exception {
+    requireNftables();
+    try (var ns = NetNamespace.create().allowDgram()) {
+      ns.nft("add table inet reject_test",
+          "add chain inet reject_test input { type filter hook input priority 0 ; }",
+          "add rule inet reject_test input icmp type echo-request reject with icmp type host-unreachable");
+
+      CliProcess.Run run = CliProcess.run(ns, "", "-c", "2", "-i", "100ms", "127.0.0.1");
+
+      assertThat(run.exit()).isEqualTo(ExitStatus.SOME_SILENT);
+      assertThat(run.stdout()).isEmpty();
+      assertThat(run.errLines()).containsExactly(
+          "ICMP Host Unreachable from 127.0.0.1 for ICMP Echo sent to 127.0.0.1",
+          "ICMP Host Unreachable from 127.0.0.1 for ICMP Echo sent to 127.0.0.1",
+          "",
+          "127.0.0.1 : xmt/rcv/%loss = 2/0/100%");
+    }
+  }
+
+  @Test
+  void aDuplicateReplyIsPrintedAsFpingAndNotCountedAsAProbe() throws Exception {
+    requireTun();
+    try (var ns = NetNamespace.create().allowDgram(); TunPeer peer = TunPeer.start(ns)) {
+      // The first probe is answered twice. (A duplicate of the last probe could come after the
+      // run ended, when fping would not see it either.)
+      var requests = new AtomicInteger();
+      peer.behave(request -> requests.getAndIncrement() == 0 ? Behaviour.reply().copies(2) : Behaviour.reply());
+
+      CliProcess.Run run = CliProcess.run(ns, "", "-c", "2", "-i", "100ms", "10.200.0.2");
+
+      assertThat(run.exit()).isZero();
+      assertThat(run.outLines()).hasSize(2);
+      assertThat(run.errLines()).hasSize(3);
+      assertThat(run.errLines().get(0)).matches("10\\.200\\.0\\.2 : duplicate for \\[0\\], 44 bytes, " + MS + " ms");
+      assertThat(run.errLines().get(2)).matches(String.format(SUMMARY, "10\\.200\\.0\\.2", 2, 2));
+    }
+  }
+
+  @Test
+  void readsTargetsFromAFile(@TempDir Path dir) throws Exception {
+    requireRaw();
+    Path hosts = Files.writeString(dir.resolve("hosts.txt"), "# loopback, both families\n\n127.0.0.1\n  ::1   # IPv6\n");
+
+    CliProcess.Run run = CliProcess.run(null, "", "-c", "1", "-f", hosts.toString());
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.outLines()).hasSize(2).anySatisfy(line -> assertThat(line).matches(String.format(REPLY, "127\\.0\\.0\\.1", 0)))
+        .anySatisfy(line -> assertThat(line).matches(String.format(REPLY, "::1      ", 0)));
+  }
+
+  @Test
+  void readsTargetsFromStandardInputWithADashOrWithoutTargets() throws Exception {
+    requireRaw();
+    String stdin = "127.0.0.1\n# comment\n::1\n";
+
+    CliProcess.Run dash = CliProcess.run(null, stdin, "-f", "-");
+    CliProcess.Run none = CliProcess.run(null, stdin);
+
+    for (CliProcess.Run run : List.of(dash, none)) {
+      assertThat(run.exit()).isZero();
+      assertThat(run.outLines()).containsExactlyInAnyOrder("127.0.0.1 is alive", "::1 is alive");
+    }
+  }
+
+  @Test
+  void quietPrintsOnlyTheSummary() throws Exception {
+    requireRaw();
+
+    CliProcess.Run run = CliProcess.run(null, "", "-q", "-c", "2", "-i", "100ms", "127.0.0.1", "::1");
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.stdout()).isEmpty();
+    assertThat(run.errLines()).hasSize(2);
+    assertThat(run.errLines().get(0)).matches(String.format(SUMMARY, "127\\.0\\.0\\.1", 2, 2));
+    assertThat(run.errLines().get(1)).matches(String.format(SUMMARY, "::1      ", 2, 2));
+  }
+
+  @Test
+  void servesTheMetersWhileRunningAndPrintsTheSummaryOnCtrlC() throws Exception {
+    requireRaw();
+    try (CliProcess cli = CliProcess.start(null, "", "-l", "-i", "100ms", "--metrics-port", "0", "127.0.0.1")) {
+      URI metrics = URI.create(awaitMatch(cli, Pattern.compile("serving metrics at (http://127\\.0\\.0\\.1:\\d+/metrics)")));
+      HttpResponse<String> scrape = awaitScrape(metrics, "ping_rtt_seconds_count{family=\"ipv4\",name=\"127.0.0.1\",target=\"127.0.0.1\"}");
+
+      assertThat(scrape.statusCode()).isEqualTo(200);
+      assertThat(scrape.headers().firstValue("Content-Type")).hasValue(MetricsEndpoint.CONTENT_TYPE);
+      assertThat(scrape.body())
+          .contains("ping_sent_total{family=\"ipv4\",name=\"127.0.0.1\",target=\"127.0.0.1\"}")
+          .contains("ping_engine_socket{family=\"ipv4\",mode=\"raw\"} 1.0");
+
+      cli.interrupt();
+      CliProcess.Run run = cli.await();
+
+      assertThat(run.exit()).isZero();
+      assertThat(run.outLines()).isNotEmpty().allSatisfy(line -> assertThat(line).startsWith("127.0.0.1 : ["));
+      int sent = run.outLines().size();
+      assertThat(run.errLines().get(run.errLines().size() - 1))
+          .matches(String.format(SUMMARY, "127\\.0\\.0\\.1", sent, sent));
+    }
+  }
+
+  @Test
+  void explainsAMissingPermissionWithoutAStackTraceAndExitsFour() throws Exception {
+    requireNamespaces();
+    try (var ns = NetNamespace.create().forbidDgram()) {
+      CliProcess.Run run = CliProcess.run(ns, "", "--policy", "DGRAM", "-c", "1", "127.0.0.1");
+
+      assertThat(run.exit()).isEqualTo(ExitStatus.SYSTEM);
+      assertThat(run.stdout()).isEmpty();
+      assertThat(run.stderr())
+          .startsWith("pingstream: cannot open an ICMP socket")
+          .contains("DGRAM: socket(..) failed: EACCES (13) Permission denied")
+          .contains("net.ipv4.ping_group_range is \"1 0\"")
+          .doesNotContain("\tat ");
+    }
+  }
+
+  @Test
+  void aNameThatDoesNotResolveExitsTwoWhileTheOthersArePinged() throws Exception {
+    requireNamespaces();
+    // In a namespace of its own, a lookup cannot leave the machine.
+    try (var ns = NetNamespace.create().allowDgram()) {
+      CliProcess.Run run = CliProcess.run(ns, "", "no-such-host.invalid", "127.0.0.1");
+
+      assertThat(run.exit()).isEqualTo(ExitStatus.USAGE);
+      assertThat(run.stdout()).isEqualTo("127.0.0.1 is alive\n");
+      assertThat(run.stderr()).startsWith("no-such-host.invalid: ").doesNotContain("\tat ");
+    }
+  }
+
+  private static String awaitMatch(CliProcess cli, Pattern pattern) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (System.nanoTime() < deadline) {
+      Matcher matcher = pattern.matcher(cli.stderrSoFar());
+      if (matcher.find()) {
+        return matcher.group(1);
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no line matching " + pattern + " in stderr: " + cli.stderrSoFar());
+  }
+
+  /** Scrapes until the body has {@code series} with a positive value. */
+  private static HttpResponse<String> awaitScrape(URI metrics, String series) throws Exception {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    Pattern positive = Pattern.compile(Pattern.quote(series) + " [1-9]");
+    HttpResponse<String> response = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      response = client.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      if (positive.matcher(response.body()).find()) {
+        return response;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no " + series + " > 0 in " + (response == null ? "no response" : response.body()));
+  }
+}

@@ -1,0 +1,154 @@
+package io.pingstream.samples.cli;
+
+import static io.pingstream.samples.cli.Results.LOOPBACK;
+import static io.pingstream.samples.cli.Results.LOOPBACK6;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ReportTest {
+
+  private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+
+  private Report report(Report.Mode mode, boolean quiet) {
+    return new Report(
+        List.of(new Report.Target("127.0.0.1", LOOPBACK), new Report.Target("::1", LOOPBACK6)),
+        mode, quiet,
+        new PrintStream(stdout, true, StandardCharsets.UTF_8),
+        new PrintStream(stderr, true, StandardCharsets.UTF_8));
+  }
+
+  private String out() {
+    return stdout.toString(StandardCharsets.UTF_8);
+  }
+
+  private String err() {
+    return stderr.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void countModePrintsALinePerProbeThenABlankLineAndTheSummariesOnStderr() {
+    Report report = report(Report.Mode.COUNT, false);
+    report.result(Results.reply(LOOPBACK, 11, 15));
+    report.result(Results.reply(LOOPBACK6, 12, 25));
+    report.result(Results.timeout(LOOPBACK, 13));
+    report.result(Results.reply(LOOPBACK6, 14, 35));
+
+    assertThat(report.finish()).isTrue();
+
+    assertThat(out()).isEqualTo(String.join("\n",
+        "127.0.0.1 : [0], 64 bytes, 0.015 ms (0.015 avg, 0% loss)",
+        "::1       : [0], 64 bytes, 0.025 ms (0.025 avg, 0% loss)",
+        "127.0.0.1 : [1], timed out (0.015 avg, 50% loss)",
+        "::1       : [1], 64 bytes, 0.035 ms (0.030 avg, 0% loss)",
+        ""));
+    assertThat(err()).isEqualTo(String.join("\n",
+        "",
+        "127.0.0.1 : xmt/rcv/%loss = 2/1/50%, min/avg/max = 0.015/0.015/0.015, stddev/jitter = 0.000/NaN",
+        "::1       : xmt/rcv/%loss = 2/2/0%, min/avg/max = 0.025/0.030/0.035, stddev/jitter = 0.005/0.010",
+        ""));
+    assertThat(report.exitStatus()).isEqualTo(ExitStatus.OK);
+  }
+
+  @Test
+  void quietCountModePrintsOnlyTheSummariesWithoutTheBlankLine() {
+    Report report = report(Report.Mode.COUNT, true);
+    report.result(Results.reply(LOOPBACK, 11, 15));
+    report.result(Results.hostUnreachable(LOOPBACK6, 12, "::1"));
+    report.finish();
+
+    assertThat(out()).isEmpty();
+    assertThat(err()).isEqualTo(String.join("\n",
+        "127.0.0.1 : xmt/rcv/%loss = 1/1/0%, min/avg/max = 0.015/0.015/0.015, stddev/jitter = 0.000/NaN",
+        "::1       : xmt/rcv/%loss = 1/0/100%",
+        ""));
+  }
+
+  @Test
+  void errorsGoToStderrAndCountAsLost() {
+    Report report = report(Report.Mode.COUNT, false);
+    report.result(Results.hostUnreachable(LOOPBACK, 11, "127.0.0.1"));
+
+    assertThat(out()).isEmpty();
+    assertThat(err()).isEqualTo("ICMP Host Unreachable from 127.0.0.1 for ICMP Echo sent to 127.0.0.1\n");
+    assertThat(report.tally(LOOPBACK).lossPercent()).isEqualTo(100);
+  }
+
+  @Test
+  void duplicatesAreNumberedAfterTheProbeTheyAnswer() {
+    Report report = report(Report.Mode.COUNT, false);
+    report.result(Results.reply(LOOPBACK, 11, 15));
+    report.result(Results.reply(LOOPBACK, 12, 15));
+    report.duplicate(Results.duplicate(LOOPBACK, 12, 90));
+    report.duplicate(Results.reply(LOOPBACK, 13, 15)); // not a duplicate: the engine's stream has every result
+
+    assertThat(err()).isEqualTo("127.0.0.1 : duplicate for [1], 64 bytes, 0.090 ms\n");
+    assertThat(report.tally(LOOPBACK).duplicates()).isEqualTo(1);
+    assertThat(report.tally(LOOPBACK).sent()).isEqualTo(2);
+  }
+
+  @Test
+  void aDuplicateThatOvertakesItsReplyIsPrintedAfterIt() {
+    Report report = report(Report.Mode.COUNT, false);
+    report.duplicate(Results.duplicate(LOOPBACK, 11, 90));
+    assertThat(err()).isEmpty();
+
+    report.result(Results.reply(LOOPBACK, 11, 15));
+
+    assertThat(out()).isEqualTo("127.0.0.1 : [0], 64 bytes, 0.015 ms (0.015 avg, 0% loss)\n");
+    assertThat(err()).isEqualTo("127.0.0.1 : duplicate for [0], 64 bytes, 0.090 ms\n");
+  }
+
+  @Test
+  void aliveModeSaysAliveOnReplyAndUnreachableAtTheEnd() {
+    Report report = report(Report.Mode.ALIVE, false);
+    report.result(Results.timeout(LOOPBACK, 11));
+    report.result(Results.reply(LOOPBACK6, 12, 25));
+    report.finish();
+
+    assertThat(out()).isEqualTo("::1 is alive\n127.0.0.1 is unreachable\n");
+    assertThat(err()).isEmpty();
+    assertThat(report.exitStatus()).isEqualTo(ExitStatus.SOME_SILENT);
+  }
+
+  @Test
+  void quietAliveModePrintsNothing() {
+    Report report = report(Report.Mode.ALIVE, true);
+    report.result(Results.timeout(LOOPBACK, 11));
+    report.result(Results.reply(LOOPBACK6, 12, 25));
+    report.finish();
+
+    assertThat(out()).isEmpty();
+    assertThat(err()).isEmpty();
+  }
+
+  @Test
+  void theSummaryIsPrintedOnceAndNothingAfterIt() {
+    Report report = report(Report.Mode.COUNT, true);
+    report.result(Results.reply(LOOPBACK, 11, 15));
+
+    assertThat(report.finish()).isTrue();
+    String summary = err();
+    report.result(Results.reply(LOOPBACK6, 12, 25));
+    assertThat(report.finish()).isFalse();
+
+    assertThat(err()).isEqualTo(summary).contains("::1       : xmt/rcv/%loss = 0/0/0%");
+    assertThat(report.exitStatus()).isEqualTo(ExitStatus.SOME_SILENT);
+  }
+
+  @Test
+  void theProgressLineAddsUpAllTargets() {
+    Report report = report(Report.Mode.COUNT, true);
+    report.result(Results.reply(LOOPBACK, 11, 15));
+    assertThat(report.progress()).isEqualTo("1 probe to 2 targets, 1 reply, 0% loss");
+    report.result(Results.timeout(LOOPBACK6, 12));
+    report.result(Results.reply(LOOPBACK6, 13, 15));
+
+    assertThat(report.progress()).isEqualTo("3 probes to 2 targets, 2 replies, 33% loss");
+  }
+}
