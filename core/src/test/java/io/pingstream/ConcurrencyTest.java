@@ -114,6 +114,7 @@ class ConcurrencyTest {
         "add rule inet soak input ip daddr 127.0.0.2 icmp type echo-request drop",
         "add rule inet soak input ip daddr 127.0.0.3 icmp type echo-request reject with icmp type host-unreachable")) {
       long fdsBefore = openFileDescriptors();
+      long heapBefore = usedHeapAfterGc();
       var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW).namespace(ns.path()).timeout(Duration.ofMillis(50)));
       var answering = InetAddress.getByName("127.0.0.1");
       var silent = InetAddress.getByName("127.0.0.2");
@@ -145,11 +146,26 @@ class ConcurrencyTest {
       assertThat(outcomes[PingOutcome.REPLY.ordinal()]).isEqualTo(probes - 3 * probes / 100);
       assertThat(engine.stats().inFlight()).isZero();
       engine.close();
-      Figures.report("soak, mixed outcomes", engine.stats(), "sockets and eventfds before " + fdsBefore
-          + ", after close " + openFileDescriptors() + ", receive threads after close " + receiveThreads());
+      EngineStats stats = engine.stats();
+      engine = null; // what the engine held must be collectable now
+      long heapGrowth = usedHeapAfterGc() - heapBefore;
+      Figures.report("soak, mixed outcomes", stats, "sockets and eventfds before " + fdsBefore
+          + ", after close " + openFileDescriptors() + ", receive threads after close " + receiveThreads()
+          + ", heap after GC grew by " + heapGrowth / 1024 + " KiB");
       assertThat(receiveThreads()).isZero();
       assertThat(openFileDescriptors()).isEqualTo(fdsBefore);
+      assertThat(heapGrowth).isLessThan(8L << 20);
     }
+  }
+
+  /** Heap in use after collections, in bytes. */
+  private static long usedHeapAfterGc() throws InterruptedException {
+    var memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(50);
+    }
+    return memory.getHeapMemoryUsage().getUsed();
   }
 
   private static void awaitQuiet(PingEngine engine, long sent) throws InterruptedException {

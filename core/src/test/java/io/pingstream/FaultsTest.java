@@ -117,6 +117,47 @@ class FaultsTest {
   }
 
   @Test
+  void aBoundInterfaceDeletedAndRecreatedIsReportedThenUsedAgain() throws Exception {
+    requireNamespaces();
+    // Two namespaces joined by a veth pair: the engine pings across it, bound to its end.
+    try (var here = NetNamespace.create(); var there = NetNamespace.create()) {
+      Runnable link = () -> {
+        here.exec("ip", "link", "add", "pst0", "type", "veth", "peer", "name", "pst1", "netns", there.name());
+        here.exec("ip", "addr", "add", "10.77.0.1/24", "dev", "pst0");
+        here.exec("ip", "link", "set", "pst0", "up");
+        there.exec("ip", "addr", "add", "10.77.0.2/24", "dev", "pst1");
+        there.exec("ip", "link", "set", "pst1", "up");
+      };
+      link.run();
+      var target = InetAddress.getByName("10.77.0.2");
+      try (var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW).namespace(here.path())
+          .interfaceName("pst0").timeout(Duration.ofMillis(500)))) {
+        assertThat(awaitReply(engine, target)).isTrue();
+
+        here.exec("ip", "link", "del", "pst0");
+        PingResult whileGone = await(engine.ping(target));
+        link.run();
+
+        assertThat(whileGone.errorKind()).hasValue(ErrorKind.SEND_FAILED);
+        assertThat(whileGone.error()).hasValueSatisfying(cause -> assertThat(cause).hasMessageContaining("ENODEV"));
+        assertThat(awaitReply(engine, target)).as("replies again through the new interface").isTrue();
+      }
+    }
+  }
+
+  /** Pings until a reply, for at most 5 s: a fresh veth link needs a moment before it passes traffic. */
+  private static boolean awaitReply(PingEngine engine, InetAddress target) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < deadline) {
+      if (await(engine.ping(target)).isReply()) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return false;
+  }
+
+  @Test
   void aForeignFloodOnTheSameTargetCausesNoMismatch() throws Exception {
     requireNamespaces();
     assumeTrue(Commands.exists("ping"), "ping is not installed (Debian package iputils-ping)");

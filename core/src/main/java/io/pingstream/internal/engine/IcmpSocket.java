@@ -15,6 +15,7 @@ import io.pingstream.internal.jna.SocketAddresses;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One ICMP or ICMPv6 socket, RAW or DGRAM, non-blocking, with its send buffers. Sends are
@@ -45,6 +46,8 @@ final class IcmpSocket {
   /** The most exact clock this socket's replies can be measured with. */
   final TimestampSource timestamps;
   private final boolean ipv6;
+  /** The interface the socket is bound to, if any: re-bound when it comes back. */
+  private final @Nullable String interfaceName;
   private final Memory sendMemory = new Memory(SEND_MEMORY);
   private final ByteBuffer packet = sendMemory.getByteBuffer(0, PACKET_CAPACITY).order(ByteOrder.BIG_ENDIAN);
   private final ByteBuffer structs = sendMemory.getByteBuffer(0, SEND_MEMORY).order(ByteOrder.nativeOrder());
@@ -59,8 +62,10 @@ final class IcmpSocket {
   private int currentTtl;
   private boolean closed;
 
-  private IcmpSocket(IpFamily family, SocketMode mode, int fd, int identifier, int ttl, TimestampSource timestamps) {
+  private IcmpSocket(
+      IpFamily family, SocketMode mode, int fd, int identifier, int ttl, TimestampSource timestamps, @Nullable String interfaceName) {
     this.family = family;
+    this.interfaceName = interfaceName;
     this.mode = mode;
     this.fd = fd;
     this.identifier = identifier;
@@ -135,7 +140,7 @@ final class IcmpSocket {
       if (source.isPresent()) {
         socket.bind(source.get());
       }
-      return new IcmpSocket(family, mode, fd, identifier, ttl, timestamps);
+      return new IcmpSocket(family, mode, fd, identifier, ttl, timestamps, options.interfaceName().orElse(null));
     } catch (NativeIoException | RuntimeException e) {
       LibC.close(fd);
       throw e;
@@ -170,6 +175,7 @@ final class IcmpSocket {
       probe.txKeyed = true;
     }
     long deadline = probe.token + settings.timeout().toNanos();
+    boolean rebound = false;
     while (true) {
       long sent = keyed ? sendKeyed(icmpLength, addressLength, probe.txKey) : LibC.sendto(fd, sendMemory, icmpLength, 0, addressPointer, addressLength);
       if (sent >= 0) {
@@ -179,9 +185,29 @@ final class IcmpSocket {
       if (errno == LibC.EAGAIN && awaitWritable(deadline)) {
         continue;
       }
+      if (errno == LibC.ENODEV && !rebound && rebind()) {
+        rebound = true; // the interface was deleted and has come back, with a new index
+        continue;
+      }
       if (errno != LibC.EINTR) {
         return errno;
       }
+    }
+  }
+
+  /**
+   * Binds the socket to its interface again. {@code SO_BINDTODEVICE} holds the interface's index,
+   * which a deleted and re-created interface no longer has; the name finds the new one.
+   */
+  private boolean rebind() {
+    if (interfaceName == null) {
+      return false;
+    }
+    try {
+      new SocketOptions(fd).bindToDevice(interfaceName);
+      return true;
+    } catch (NativeIoException stillGone) {
+      return false;
     }
   }
 

@@ -95,6 +95,7 @@ public final class LibC {
   public static final int EINTR = 4;
   public static final int EAGAIN = 11;
   public static final int EACCES = 13;
+  public static final int ENODEV = 19;
   public static final int EPERM = 1;
 
   private static final Throwable UNAVAILABILITY_CAUSE;
