@@ -99,6 +99,7 @@ run_fping() {
   record "scenario=$scenario tool=$tool config=${config// /_} procs=$# probes=$xmt replies=$rcv loss=$((xmt - rcv)) wall_s=$wall" \
     "rate=$(awk -v r="$rcv" -v w="$wall" 'BEGIN {printf "%.0f", r / w}')" \
     "cpu_s=$cpu cpu_s_per_1000=$(awk -v c="$cpu" -v x="$xmt" 'BEGIN {printf "%.4f", x ? c / (x / 1000) : 0}')" \
+    "cpu_us_per_probe=$(awk -v c="$cpu" -v x="$xmt" 'BEGIN {printf "%.2f", x ? c * 1e6 / x : 0}')" \
     "core_pct=$(awk -v c="$cpu" -v w="$wall" 'BEGIN {printf "%.1f", 100 * c / w}')"
 }
 
@@ -147,7 +148,10 @@ done
 # ---- 2. continuous ----
 echo "== continuous: $cont_targets targets at 1 probe/s for $duration s"
 targets "$out/continuous.txt" "$cont_targets" burst
-java_main Continuous --targets "$cont_targets" --duration "$duration" | tee -a "$results"
+# Pacing: every target once per second, sent in 100 slots a second (10 ms), then in 1,000 (1 ms).
+for tick in 10 1; do
+  java_main Continuous --targets "$cont_targets" --duration "$duration" --tick-ms "$tick" | tee -a "$results"
+done
 if have fping; then
   # 10,000 targets at 1 Hz need 100,000 sequence numbers per 10 s: more than one fping has.
   run_fping fping-1proc continuous "-c $duration -p 1000 -i 0" "$out/continuous.txt"

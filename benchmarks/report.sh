@@ -29,12 +29,13 @@ function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "n/a" }
   if (s == "burst") {
     group = tool (tool == "pingstream" ? " window=" f["window"] : "") (("config" in f) ? " " f["config"] : "")
     if (f["refused"]) { refused[group] = 1; add(group, "burst", 0); next }
-    add(group, "burst", f["rate"]); if (f["loss"] + 0 > maxloss[group]) maxloss[group] = f["loss"] + 0
+    add(group, "burst", f["rate"]); add(group, "cpu", f["cpu_us_per_probe"]); if (f["loss"] + 0 > maxloss[group]) maxloss[group] = f["loss"] + 0
     probes[group] = f["probes"]
   } else if (s == "continuous") {
-    group = tool
+    group = tool (("tick_ms" in f) ? " tick=" f["tick_ms"] "ms" : "")
     if (f["refused"]) { refused[group] = 1; add(group, "continuous", 0); next }
-    add(group, "continuous", f["core_pct"]); cont[group] = $0
+    add(group, "continuous", f["core_pct"])
+    for (k in f) cont[group, k] = f[k] ~ /^-?[0-9.]+$/ ? f[k] + 0 : f[k]
   } else if (s == "scale") {
     group = tool
     if (f["refused"]) { refused[group] = 1; add(group, "scale", 0); next }
@@ -50,11 +51,11 @@ function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "n/a" }
 END {
   print ""
   print "1. BURST: replies/s from first send to last reply (median of runs; a row counts only with zero loss)"
-  printf "  %-44s %10s %8s %8s\n", "tool / configuration", "replies/s", "max loss", "probes"
+  printf "  %-44s %10s %8s %8s %12s\n", "tool / configuration", "replies/s", "max loss", "probes", "CPU us/probe"
   for (i = 1; i <= groups["burst"]; i++) {
     g = order["burst", i]; r = m(g, "burst")
     if (g in refused) { printf "  %-44s %10s\n", g, "refused"; continue }
-    printf "  %-44s %10.0f %8d %8d\n", g, r, maxloss[g], probes[g]
+    printf "  %-44s %10.0f %8d %8d %12s\n", g, r, maxloss[g], probes[g], (m(g, "cpu") > 0 ? sprintf("%.2f", m(g, "cpu")) : "-")
     if (maxloss[g] > 0) continue
     if (g ~ /^pingstream/ && r > ps) { ps = r; psg = g }
     if (g ~ /^fping/ && r > fp) { fp = r; fpg = g }
@@ -69,28 +70,27 @@ END {
   }
 
   print ""
-  print "2. CONTINUOUS: 1 probe/s per target, CPU of the whole process"
+  print "2. CONTINUOUS: 1 probe/s per target; CPU of the whole process (pingstream: after a warm-up second)"
+  printf "  %-44s %8s %6s %9s %7s %11s %13s\n", "tool", "probes", "loss", "CPU s/1k", "% core", "heap MiB", "retained B/t"
   for (i = 1; i <= groups["continuous"]; i++) {
     g = order["continuous", i]
-    if (g in refused) { printf "  %-14s refused (see notes.txt)\n", g; continue }
-    line = cont[g]; sub(/^RESULT scenario=continuous /, "", line); printf "  %s\n", line
-  }
-  if ("pingstream" in cont) {
-    split(cont["pingstream"], w, " "); delete c
-    for (k in w) if (index(w[k], "=")) c[substr(w[k], 1, index(w[k], "=") - 1)] = substr(w[k], index(w[k], "=") + 1) + 0
-    printf "  Pingstream: %s%% of one core (target <= 10%%: %s), loss %d (target 0: %s), retained %s B/target (target <= 1024: %s)\n",
-      c["core_pct"], verdict(c["core_pct"] <= 10), c["loss"], verdict(c["loss"] == 0),
-      c["retained_bytes_per_target"], verdict(c["retained_bytes_per_target"] <= 1024)
-    for (i = 1; i <= groups["continuous"]; i++) {
-      g = order["continuous", i]
-      if (g ~ /^fping/ && !(g in refused)) {
-        split(cont[g], w, " "); delete d
-        for (k in w) if (index(w[k], "=")) d[substr(w[k], 1, index(w[k], "=") - 1)] = substr(w[k], index(w[k], "=") + 1) + 0
-        printf "    CPU per 1,000 probes / %s = %s\n", g, ratio(c["cpu_s_per_1000"], d["cpu_s_per_1000"])
+    if (g in refused) { printf "  %-44s refused (see notes.txt)\n", g; continue }
+    heap = (g, "heap_start_mib") in cont ? cont[g, "heap_start_mib"] "->" cont[g, "heap_end_mib"] : "-"
+    printf "  %-44s %8d %6d %9.4f %7.1f %11s %13s\n", g (((g, "config") in cont) ? " " cont[g, "config"] : ""),
+      cont[g, "probes"], cont[g, "loss"], cont[g, "cpu_s_per_1000"], cont[g, "core_pct"], heap,
+      (g, "retained_bytes_per_target") in cont ? cont[g, "retained_bytes_per_target"] : "-"
+    if (g ~ /^pingstream/) {
+      printf "    CPU split (s): sender %s, receive %s, GC %s, JIT %s\n", cont[g, "cpu_main_s"], cont[g, "cpu_receive_s"], cont[g, "cpu_gc_s"], cont[g, "cpu_jit_s"]
+      printf "    %.1f%% of one core (target <= 10%%: %s), loss %d (target 0: %s), retained %d B/target (target <= 1024: %s)\n",
+        cont[g, "core_pct"], verdict(cont[g, "core_pct"] <= 10), cont[g, "loss"], verdict(cont[g, "loss"] == 0),
+        cont[g, "retained_bytes_per_target"], verdict(cont[g, "retained_bytes_per_target"] <= 1024)
+      for (j = 1; j <= groups["continuous"]; j++) {
+        h = order["continuous", j]
+        if (h ~ /^fping/ && !(h in refused) && cont[h, "cpu_s_per_1000"] > 0)
+          printf "    CPU per 1,000 probes / that of %s = %s\n", h, ratio(cont[g, "cpu_s_per_1000"], cont[h, "cpu_s_per_1000"])
       }
     }
   }
-
   print ""
   print "3. SCALE: one probe to each distinct target (median of runs)"
   printf "  %-14s %10s %12s %9s %14s\n", "tool", "wall s", "warm wall s", "max loss", "peak heap MiB"

@@ -10,6 +10,7 @@
 #include "icmp.h"
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 
 #define BATCH 64
@@ -134,7 +135,10 @@ int main(int argc, char **argv) {
   double seconds = (now_ns() - start) / 1e9;
   long got = atomic_load(&received);
   if (got < probes) seconds -= 1.0; /* the receiver waited 1 s of silence */
-  printf("RESULT scenario=burst tool=c-burst-%s probes=%d targets=%d window=%d rcvbuf=%d replies=%ld loss=%ld wall_s=%.3f rate=%.0f\n",
-         mode, probes, targets, window, rcvbuf, got, probes - got, seconds, got / seconds);
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  double cpu = usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  printf("RESULT scenario=burst tool=c-burst-%s probes=%d targets=%d window=%d rcvbuf=%d replies=%ld loss=%ld wall_s=%.3f rate=%.0f cpu_us_per_probe=%.2f\n",
+         mode, probes, targets, window, rcvbuf, got, probes - got, seconds, got / seconds, cpu * 1e6 / probes);
   return 0;
 }

@@ -12,7 +12,9 @@ import java.util.Arrays;
  * targets 127.1.x.y, at most {@code --window} unanswered. Runs {@code --warmup} bursts (the JIT
  * compiles the hot path; the first one's rate is {@code cold_rate}), then {@code --rounds}
  * measured bursts, and prints their median replies per second (first send to last outcome),
- * their range, and the loss summed over them.
+ * their range, the loss summed over them, and the CPU per probe of the whole process and of
+ * each thread role. {@code --timeout-ms} is the probe timeout (1 s, the engine's default): the
+ * engine keeps an answered probe until then, so it sets how many probes the table holds.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.pingstream.benchmarks.Burst --probes 100000 --targets 1000</pre>
  */
@@ -28,10 +30,12 @@ public final class Burst {
     int receiveBuffer = args.integer("rcvbuf", PingOptions.DEFAULT_RECEIVE_BUFFER);
     int warmup = args.integer("warmup", 3);
     int rounds = args.integer("rounds", 5);
+    int timeoutMillis = args.integer("timeout-ms", 1_000);
     args.done();
 
     InetAddress[] targets = Targets.burst(targetCount);
-    var options = PingOptions.defaults().policy(SelectionPolicy.RAW).timeout(Duration.ofSeconds(2)).receiveBufferSize(receiveBuffer);
+    var options = PingOptions.defaults()
+        .policy(SelectionPolicy.RAW).timeout(Duration.ofMillis(timeoutMillis)).receiveBufferSize(receiveBuffer);
     try (var engine = PingEngine.create(options)) {
       double coldRate = -1;
       for (int round = 0; round < warmup; round++) {
@@ -40,6 +44,8 @@ public final class Burst {
           coldRate = outcome.repliesPerSecond();
         }
       }
+      var threadsBefore = ThreadCpu.snapshot();
+      double cpuBefore = ProcessStats.cpuSeconds();
       double[] rates = new double[rounds];
       long replies = 0;
       long lost = 0;
@@ -53,14 +59,17 @@ public final class Burst {
         dropped += outcome.receiveDropped();
         late += outcome.late();
       }
+      double cpu = ProcessStats.cpuSeconds() - cpuBefore;
       Arrays.sort(rates);
-      new Report("burst")
+      var report = new Report("burst")
           .put("probes", probes).put("targets", targetCount).put("window", window).put("rcvbuf", receiveBuffer)
-          .put("rounds", rounds).put("replies", replies).put("loss", lost)
+          .put("timeout_ms", timeoutMillis).put("rounds", rounds).put("replies", replies).put("loss", lost)
           .put("receive_dropped", dropped).put("late", late)
           .put("rate", rates[rounds / 2], 0).put("rate_min", rates[0], 0).put("rate_max", rates[rounds - 1], 0)
           .put("cold_rate", coldRate, 0)
-          .print();
+          .put("cpu_us_per_probe", cpu * 1e6 / ((long) rounds * probes), 2);
+      ThreadCpu.report(report, threadsBefore);
+      report.print();
     }
   }
 }

@@ -14,7 +14,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Scenario 2, continuous: {@code --targets} loopback targets (127.1.x.y), each probed once per
  * second for {@code --duration} seconds, target {@code i}'s probe sent at {@code i/targets} of
- * every second (one pacing thread that wakes each millisecond and sends what is due). One
+ * every second (one pacing thread that wakes every {@code --tick-ms}, 1 by default, and sends
+ * what is due). One
  * unmeasured second comes first. Prints the CPU seconds of the whole process (from {@code
  * /proc/self/stat}) per 1,000 probes and as a share of one core, the loss, and the heap after GC
  * at the start and at the end.
@@ -24,50 +25,59 @@ import java.util.concurrent.locks.LockSupport;
 public final class Continuous {
 
   private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
-  private static final long TICK = TimeUnit.MILLISECONDS.toNanos(1);
 
   private final PingEngine engine;
   private final InetAddress[] targets;
+  private final long tick;
   private final LongAdder replies = new LongAdder();
   private final LongAdder timeouts = new LongAdder();
   private final LongAdder errors = new LongAdder();
 
-  private Continuous(PingEngine engine, InetAddress[] targets) {
+  private Continuous(PingEngine engine, InetAddress[] targets, long tick) {
     this.engine = engine;
     this.targets = targets;
+    this.tick = tick;
   }
 
   public static void main(String[] argv) throws Exception {
     var args = new Args(argv);
     int targetCount = args.integer("targets", 10_000);
     int duration = args.integer("duration", 60);
+    int tickMillis = args.integer("tick-ms", 1);
     args.done();
     if (duration < 1 || duration > 600) {
       throw new IllegalArgumentException("duration must be in [1, 600] seconds, was " + duration);
     }
+    if (tickMillis < 1 || tickMillis > 1000) {
+      throw new IllegalArgumentException("tick-ms must be in [1, 1000], was " + tickMillis);
+    }
 
     var options = PingOptions.defaults().policy(SelectionPolicy.RAW).timeout(Duration.ofSeconds(1));
     try (var engine = PingEngine.create(options)) {
-      var scenario = new Continuous(engine, Targets.burst(targetCount));
+      var scenario = new Continuous(engine, Targets.burst(targetCount), TimeUnit.MILLISECONDS.toNanos(tickMillis));
       scenario.pace(1); // warm-up: opens the socket, loads and compiles the paths
       scenario.settle();
       scenario.resetCounts();
       double heapStart = ProcessStats.heapAfterGcMib();
       EngineStats before = engine.stats();
+      var threadsStart = ThreadCpu.snapshot();
       double cpuStart = ProcessStats.cpuSeconds();
       long start = System.nanoTime();
       long sent = scenario.pace(duration);
       double cpu = ProcessStats.cpuSeconds() - cpuStart;
+      var report = new Report("continuous");
+      ThreadCpu.report(report, threadsStart);
       double wall = (System.nanoTime() - start) / 1e9;
       scenario.settle();
       double heapEnd = ProcessStats.heapAfterGcMib();
       EngineStats after = engine.stats();
       long replies = scenario.replies.sum();
       if (replies != after.replies() - before.replies()) {
-        System.err.println("continuous: the futures saw " + replies + " replies, the engine counted " + (after.replies() - before.replies()));
+        System.err.println("continuous: the futures saw " + replies + " replies, the engine counted "
+            + (after.replies() - before.replies()));
       }
-      new Report("continuous")
-          .put("targets", targetCount).put("duration_s", duration).put("probes", sent)
+      report
+          .put("targets", targetCount).put("duration_s", duration).put("tick_ms", tickMillis).put("probes", sent)
           .put("replies", replies).put("loss", sent - replies)
           .put("timeouts", scenario.timeouts.sum()).put("errors", scenario.errors.sum())
           .put("receive_dropped", after.receiveDropped() - before.receiveDropped())
@@ -99,7 +109,7 @@ public final class Continuous {
           }
         });
       }
-      LockSupport.parkNanos(TICK - (System.nanoTime() - start) % TICK);
+      LockSupport.parkNanos(tick - (System.nanoTime() - start) % tick);
     }
     return total;
   }

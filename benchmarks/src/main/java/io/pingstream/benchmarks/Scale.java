@@ -4,7 +4,6 @@ import io.pingstream.PingEngine;
 import io.pingstream.PingOptions;
 import io.pingstream.SelectionPolicy;
 import java.net.InetAddress;
-import java.time.Duration;
 
 /**
  * Scenario 3, scale: one probe to each of {@code --targets} distinct loopback addresses
@@ -28,7 +27,7 @@ public final class Scale {
     args.done();
 
     InetAddress[] targets = Targets.scale(targetCount);
-    var options = PingOptions.defaults().policy(SelectionPolicy.RAW).timeout(Duration.ofSeconds(2)).receiveBufferSize(receiveBuffer);
+    var options = PingOptions.defaults().policy(SelectionPolicy.RAW).receiveBufferSize(receiveBuffer);
     ProcessStats.resetPeakHeap();
     try (var engine = PingEngine.create(options)) {
       Blast.Outcome cold = Blast.run(engine, targets, targetCount, window, 30);
