@@ -64,7 +64,10 @@ targets() { # targets FILE COUNT burst|scale [FIRST]
 }
 
 now_ns() { date +%s%N; }
-record() { echo "RESULT $*" >>"$results"; echo "RESULT $*"; }
+run=1
+# Every RESULT line carries the run it belongs to, so that ratios can be taken within a run.
+record() { echo "RESULT $* run=$run" | tee -a "$results"; }
+collect() { sed "/^RESULT /s/\$/ run=$run/" | tee -a "$results"; }
 
 # fping -q summaries ("addr : xmt/rcv/%loss = 65/65/0%, ...") of the files given, summed: "xmt rcv"
 fping_sum() { cat "$@" | sed -n 's/.*xmt\/rcv\/%loss = \([0-9]*\)\/\([0-9]*\)\/.*/\1 \2/p' | awk '{x += $1; r += $2} END {print x + 0, r + 0}'; }
@@ -115,10 +118,10 @@ targets "$out/burst.b.txt" "$((burst_targets - half))" burst "$half"
 for run in $(seq "$runs"); do
   for window in 256 1024; do
     # shellcheck disable=SC2086
-    java_main Burst --probes "$burst_probes" --targets "$burst_targets" --window "$window" $java_rounds | tee -a "$results"
+    java_main Burst --probes "$burst_probes" --targets "$burst_targets" --window "$window" $java_rounds | collect
   done
   for mode in threads single mmsg; do
-    benchmarks/target/c/burst "$burst_probes" "$burst_targets" 1000 4194304 "$mode" | tee -a "$results"
+    benchmarks/target/c/burst "$burst_probes" "$burst_targets" 1000 4194304 "$mode" | collect
   done
   if have fping; then
     per_target=$((burst_probes / burst_targets))
@@ -146,11 +149,12 @@ for run in $(seq "$runs"); do
 done
 
 # ---- 2. continuous ----
+run=1
 echo "== continuous: $cont_targets targets at 1 probe/s for $duration s"
 targets "$out/continuous.txt" "$cont_targets" burst
 # Pacing: every target once per second, sent in 100 slots a second (10 ms), then in 1,000 (1 ms).
 for tick in 10 1; do
-  java_main Continuous --targets "$cont_targets" --duration "$duration" --tick-ms "$tick" | tee -a "$results"
+  java_main Continuous --targets "$cont_targets" --duration "$duration" --tick-ms "$tick" | collect
 done
 if have fping; then
   # 10,000 targets at 1 Hz need 100,000 sequence numbers per 10 s: more than one fping has.
@@ -169,7 +173,7 @@ targets "$out/scale.a.txt" "$half" scale
 targets "$out/scale.b.txt" "$((scale_targets - half))" scale "$half"
 for run in $(seq "$runs"); do
   java_opts=(-Xmx256m)
-  java_main Scale --targets "$scale_targets" | tee -a "$results"
+  java_main Scale --targets "$scale_targets" | collect
   java_opts=()
   if have fping; then
     [ "$run" = 1 ] && run_fping fping-1proc scale "-c 1 -i 0" "$out/scale.txt"
@@ -180,9 +184,9 @@ done
 # ---- 4. latency ----
 echo "== latency: one probe at a time to 127.0.0.1"
 for run in $(seq "$runs"); do
-  java_main Latency --count "$lat_count" --warmup "$lat_count" | tee -a "$results"
-  benchmarks/target/c/pingpong "$lat_count" 1000 single | tee -a "$results"
-  benchmarks/target/c/pingpong "$lat_count" 1000 threads | tee -a "$results"
+  java_main Latency --count "$lat_count" --warmup "$lat_count" | collect
+  benchmarks/target/c/pingpong "$lat_count" 1000 single | collect
+  benchmarks/target/c/pingpong "$lat_count" 1000 threads | collect
   if have ping; then
     # ping's own figure per reply (kernel receive stamp minus the time before sendto), 1 us steps.
     ping -c "$((lat_count / 10))" -i 0.001 127.0.0.1 | sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' | sort -g >"$out/ping.times"

@@ -21,6 +21,25 @@ function add(group, metric, val) {
 function m(group, metric) { return count[group SUBSEP metric] ? median(group SUBSEP metric) : "" }
 function verdict(ok) { return ok ? "MET" : "NOT MET" }
 function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "n/a" }
+# Best zero-loss burst rate of the configurations whose name starts with prefix, in run r.
+function best(prefix, r,    i, g, b) {
+  for (i = 1; i <= groups["burst"]; i++) {
+    g = order["burst", i]
+    if (index(g, prefix) == 1 && !(g in refused) && maxloss[g] == 0 && rate[g, r] > b) b = rate[g, r]
+  }
+  return b
+}
+# Prints the ratio of the best burst rates of two tool families in every run, their median and the verdict.
+function within(a, b, label, target, op,    r, n, list, v, x, i, j, t, med) {
+  n = 0; list = ""
+  for (r = 1; r <= maxrun; r++) if (best(a, r) > 0 && best(b, r) > 0) { v[++n] = best(a, r) / best(b, r); list = list sprintf(" %.2f", v[n]) }
+  if (!n) return
+  for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+  med = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+  printf "    %-52s runs:%s  median %.2f", label, list, med
+  if (op == ">=") printf "   target >= %s: %s", target, verdict(med >= target)
+  printf "\n"
+}
 
 /^RESULT / {
   delete f
@@ -29,6 +48,7 @@ function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "n/a" }
   if (s == "burst") {
     group = tool (tool == "pingstream" ? " window=" f["window"] : "") (("config" in f) ? " " f["config"] : "")
     if (f["refused"]) { refused[group] = 1; add(group, "burst", 0); next }
+    rate[group, f["run"]] = f["rate"] + 0; if (f["run"] + 0 > maxrun) maxrun = f["run"] + 0
     add(group, "burst", f["rate"]); add(group, "cpu", f["cpu_us_per_probe"]); if (f["loss"] + 0 > maxloss[group]) maxloss[group] = f["loss"] + 0
     probes[group] = f["probes"]
   } else if (s == "continuous") {
@@ -44,6 +64,7 @@ function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "n/a" }
   } else if (s == "latency") {
     group = tool
     add(group, "p50", f["p50_us"]); add(group, "p99", f["p99_us"])
+    lat[tool, f["run"]] = f["p50_us"] + 0
     if (tool == "pingstream") { add(group, "rtt_p50", f["rtt_p50_us"]); add(group, "alloc", f["alloc_bytes_per_probe"]); source = f["source"] }
   }
 }
@@ -63,12 +84,12 @@ END {
     if (g ~ /^c-burst-threads/) ct = r
   }
   if (ps) {
-    printf "  Pingstream best: %.0f/s (%s)\n", ps, psg
-    if (fp) printf "    / fping best (%s, %.0f/s) = %s   target >= 1.5: %s\n", fpg, fp, ratio(ps, fp), verdict(ps >= 1.5 * fp)
-    if (cb) printf "    / C best (%s, %.0f/s) = %s   target >= 0.75: %s\n", cbg, cb, ratio(ps, cb), verdict(ps >= 0.75 * cb)
-    if (ct) printf "    / C with one sender and one receiver thread (%.0f/s) = %s\n", ct, ratio(ps, ct)
+    printf "  Pingstream best: %.0f/s (%s); fping best %.0f/s (%s); C best %.0f/s (%s)\n", ps, psg, fp, fpg, cb, cbg
+    print "  Ratios within each run (best zero-loss configuration of each tool in that run), then their median:"
+    within("pingstream", "fping", "Pingstream / fping best", 1.5, ">=")
+    within("pingstream", "c-burst", "Pingstream / C best", 0.75, ">=")
+    within("pingstream", "c-burst-threads", "Pingstream / C with a sender and a receive thread", 0, "")
   }
-
   print ""
   print "2. CONTINUOUS: 1 probe/s per target; CPU of the whole process (pingstream: after a warm-up second)"
   printf "  %-44s %8s %6s %9s %7s %11s %13s\n", "tool", "probes", "loss", "CPU s/1k", "% core", "heap MiB", "retained B/t"
@@ -114,7 +135,7 @@ END {
   if (count["pingstream" SUBSEP "p50"]) {
     printf "  %-22s %8.1f          (the RTT ping() reports, clock %s)\n", "pingstream rtt()", m("pingstream", "rtt_p50"), source
     p = m("pingstream", "p50")
-    if (count["c-pingpong-single" SUBSEP "p50"]) printf "  Pingstream p50 / C ping-pong p50 = %s   target <= 1.5: %s\n", ratio(p, m("c-pingpong-single", "p50")), verdict(p <= 1.5 * m("c-pingpong-single", "p50"))
+    if (count["c-pingpong-single" SUBSEP "p50"]) printf "  Pingstream p50 / C ping-pong p50 = %s (medians)   target <= 1.5: %s\n", ratio(p, m("c-pingpong-single", "p50")), verdict(p <= 1.5 * m("c-pingpong-single", "p50"))
     if (count["c-pingpong-threads" SUBSEP "p50"]) printf "  Pingstream p50 / C ping-pong with a receive thread p50 = %s\n", ratio(p, m("c-pingpong-threads", "p50"))
     printf "  allocated per probe, all threads: %.0f B   target <= 1024: %s\n", m("pingstream", "alloc"), verdict(m("pingstream", "alloc") <= 1024)
   }
