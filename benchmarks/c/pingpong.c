@@ -2,20 +2,24 @@
  * request, waits for its reply, repeats; prints round trips per second and the p50/p99 of the
  * user-space round trip (before sendto to the reply in hand). Modes:
  *   single   the sending thread blocks in recv(2) itself: the kernel's limit;
- *   threads  a receive thread blocks in recv(2) and hands each reply to the sender through a
- *            condition variable: the same kernel work plus one thread hand-off, the shape of an
- *            engine with one receive thread.
+ *   threads  a receive thread blocks in recv(2) and hands each reply to the sender, which spins
+ *            briefly and then waits on a condition variable (as CompletableFuture.join spins, then
+ *            parks): the same kernel work plus one thread hand-off, the shape of an engine with
+ *            one receive thread.
  *
  * usage: pingpong [count=20000] [warmup=1000] [mode=single] */
 #include "icmp.h"
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/time.h>
+
+#define SPINS 2000
 
 static int fd;
 static uint16_t id;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t answered = PTHREAD_COND_INITIALIZER;
-static int last_seq = -1;  /* sequence of the last reply, under lock; -2: receiver gave up */
+static atomic_int last_seq = -1;  /* sequence of the last reply; -2: receiver gave up */
 
 /* Blocks until a reply with our identifier arrives; its sequence, or -1 after 1 s of silence. */
 static int receive_reply(void) {
@@ -32,8 +36,8 @@ static void *receiver(void *unused) {
   (void)unused;
   for (;;) {
     int seq = receive_reply();
+    atomic_store(&last_seq, seq < 0 ? -2 : seq);
     pthread_mutex_lock(&lock);
-    last_seq = seq < 0 ? -2 : seq;
     pthread_cond_signal(&answered);
     pthread_mutex_unlock(&lock);
     if (seq < 0) return NULL;
@@ -68,9 +72,12 @@ int main(int argc, char **argv) {
     if (sendto(fd, out, ICMP_LEN, 0, (struct sockaddr *)&to, sizeof to) < 0) { perror("sendto"); return 1; }
     int ok;
     if (threads) {
+      for (int spin = 0; spin < SPINS && atomic_load(&last_seq) != seq && atomic_load(&last_seq) != -2; spin++) {
+        __builtin_ia32_pause();
+      }
       pthread_mutex_lock(&lock);
-      while (last_seq != seq && last_seq != -2) pthread_cond_wait(&answered, &lock);
-      ok = last_seq == seq;
+      while (atomic_load(&last_seq) != seq && atomic_load(&last_seq) != -2) pthread_cond_wait(&answered, &lock);
+      ok = atomic_load(&last_seq) == seq;
       pthread_mutex_unlock(&lock);
     } else {
       int got;
