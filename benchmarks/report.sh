@@ -89,6 +89,7 @@ END {
     within("pingstream", "fping", "Pingstream / fping best", 1.5, ">=")
     within("pingstream", "c-burst", "Pingstream / C best", 0.75, ">=")
     within("pingstream", "c-burst-threads", "Pingstream / C with a sender and a receive thread", 0, "")
+    within("c-burst-threads", "fping", "(C with a sender and a receive thread / fping best)", 0, "")
   }
   print ""
   print "2. CONTINUOUS: 1 probe/s per target; CPU of the whole process (pingstream: after a warm-up second)"
