@@ -3,7 +3,7 @@
 # Prints a table of ratios; every raw RESULT line and tool output stays in benchmarks/target/compare/.
 #
 # usage: benchmarks/compare.sh [--smoke] [--duration SECONDS] [--runs N] [--no-build]
-#   --smoke       tiny sizes, one run each: checks that everything works (about 30 s), no figures
+#   --smoke       tiny sizes, one run each: checks that everything works (about 15 s), no figures
 #   --duration    length of the continuous scenario (default 60; 2 with --smoke)
 #   --runs        runs of each short measurement; the table shows medians (default 3)
 #   --no-build    use the existing benchmarks/target/benchmarks.jar
