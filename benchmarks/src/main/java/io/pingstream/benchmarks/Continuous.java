@@ -15,8 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  * Scenario 2, continuous: {@code --targets} loopback targets (127.1.x.y), each probed once per
  * second for {@code --duration} seconds, target {@code i}'s probe sent at {@code i/targets} of
  * every second (one pacing thread that wakes every {@code --tick-ms}, 1 by default, and sends
- * what is due). One
- * unmeasured second comes first. Prints the CPU seconds of the whole process (from {@code
+ * what is due). One unmeasured second comes first. Prints the CPU seconds of the whole process (from {@code
  * /proc/self/stat}) per 1,000 probes and as a share of one core, the loss, and the heap after GC
  * at the start and at the end.
  *
@@ -65,9 +64,9 @@ public final class Continuous {
       long start = System.nanoTime();
       long sent = scenario.pace(duration);
       double cpu = ProcessStats.cpuSeconds() - cpuStart;
+      double wall = (System.nanoTime() - start) / 1e9;
       var report = new Report("continuous");
       ThreadCpu.report(report, threadsStart);
-      double wall = (System.nanoTime() - start) / 1e9;
       scenario.settle();
       double heapEnd = ProcessStats.heapAfterGcMib();
       EngineStats after = engine.stats();
