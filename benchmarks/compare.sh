@@ -72,11 +72,11 @@ collect() { sed "/^RESULT /s/\$/ run=$run/" | tee -a "$results"; }
 # fping -q summaries ("addr : xmt/rcv/%loss = 65/65/0%, ...") of the files given, summed: "xmt rcv"
 fping_sum() { cat "$@" | sed -n 's/.*xmt\/rcv\/%loss = \([0-9]*\)\/\([0-9]*\)\/.*/\1 \2/p' | awk '{x += $1; r += $2} END {print x + 0, r + 0}'; }
 
-# run_fping TOOL SCENARIO PROCS "FPING ARGS" FILE...: one fping per file, all at once; wall time,
+# run_fping TOOL SCENARIO "FPING ARGS" FILE...: one fping per target file, all at once; wall time,
 # CPU (user + sys of the children, from getrusage via bash's time) and the summed summaries.
 run_fping() {
   local tool=$1 scenario=$2 config=$3; shift 3
-  local start end cpu i=0 pids=()
+  local start end cpu i=0
   local TIMEFORMAT='%U %S'
   start=$(now_ns)
   cpu=$( { time (
