@@ -1,0 +1,72 @@
+package io.pingstream.benchmarks;
+
+import io.pingstream.EngineStats;
+import io.pingstream.PingEngine;
+import io.pingstream.PingOutcome;
+import java.net.InetAddress;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Sends probes round-robin over targets from one thread as fast as {@code ping()} returns,
+ * keeping at most {@code window} unanswered, and waits for every outcome. Shared by {@link
+ * Burst} and {@link Scale}.
+ */
+final class Blast {
+
+  /** What one blast measured; engine counters are deltas over the blast. */
+  record Outcome(int probes, long replies, long timeouts, long errors, long wallNanos, long receiveDropped, long late) {
+
+    long lost() {
+      return probes - replies;
+    }
+
+    double repliesPerSecond() {
+      return replies / (wallNanos / 1e9);
+    }
+  }
+
+  private Blast() {}
+
+  /**
+   * @param window most probes unanswered at once; 0 for no limit
+   * @param maxWaitSeconds how long to wait for the last outcome after the last send
+   */
+  static Outcome run(PingEngine engine, InetAddress[] targets, int probes, int window, int maxWaitSeconds)
+      throws InterruptedException {
+    var permits = new Semaphore(Math.max(window, 0));
+    var done = new CountDownLatch(probes);
+    var replies = new LongAdder();
+    var timeouts = new LongAdder();
+    var errors = new LongAdder();
+    EngineStats before = engine.stats();
+    long start = System.nanoTime();
+    for (int i = 0; i < probes; i++) {
+      if (window > 0) {
+        permits.acquire();
+      }
+      engine.ping(targets[i % targets.length]).whenComplete((result, error) -> {
+        if (error == null && result.outcome() == PingOutcome.REPLY) {
+          replies.increment();
+        } else if (error == null && result.outcome() == PingOutcome.TIMEOUT) {
+          timeouts.increment();
+        } else {
+          errors.increment();
+        }
+        if (window > 0) {
+          permits.release();
+        }
+        done.countDown();
+      });
+    }
+    if (!done.await(maxWaitSeconds, TimeUnit.SECONDS)) {
+      System.err.println("blast: " + done.getCount() + " probes without an outcome after " + maxWaitSeconds + " s");
+    }
+    long wall = System.nanoTime() - start;
+    EngineStats after = engine.stats();
+    return new Outcome(probes, replies.sum(), timeouts.sum(), errors.sum(), wall,
+        after.receiveDropped() - before.receiveDropped(), after.late() - before.late());
+  }
+}

@@ -1,0 +1,75 @@
+package io.pingstream.benchmarks;
+
+import io.pingstream.PingEngine;
+import io.pingstream.PingOptions;
+import io.pingstream.SelectionPolicy;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * Scenario 1, burst: {@code --probes} probes round-robin over {@code --targets} loopback
+ * targets 127.1.x.y, at most {@code --window} unanswered. Runs {@code --warmup} bursts (the JIT
+ * compiles the hot path; the first one's rate is {@code cold_rate}), then {@code --rounds}
+ * measured bursts, and prints their median replies per second (first send to last outcome),
+ * their range, the loss summed over them, and the CPU per probe of the whole process and of
+ * each thread role. {@code --timeout-ms} is the probe timeout (1 s, the engine's default): the
+ * engine keeps an answered probe until then, so it sets how many probes the table holds.
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.pingstream.benchmarks.Burst --probes 100000 --targets 1000</pre>
+ */
+public final class Burst {
+
+  private Burst() {}
+
+  public static void main(String[] argv) throws Exception {
+    var args = new Args(argv);
+    int probes = args.integer("probes", 100_000);
+    int targetCount = args.integer("targets", 1_000);
+    int window = args.integer("window", 512);
+    int receiveBuffer = args.integer("rcvbuf", PingOptions.DEFAULT_RECEIVE_BUFFER);
+    int warmup = args.integer("warmup", 3);
+    int rounds = args.integer("rounds", 5);
+    int timeoutMillis = args.integer("timeout-ms", 1_000);
+    args.done();
+
+    InetAddress[] targets = Targets.burst(targetCount);
+    var options = PingOptions.defaults()
+        .policy(SelectionPolicy.RAW).timeout(Duration.ofMillis(timeoutMillis)).receiveBufferSize(receiveBuffer);
+    try (var engine = PingEngine.create(options)) {
+      double coldRate = -1;
+      for (int round = 0; round < warmup; round++) {
+        Blast.Outcome outcome = Blast.run(engine, targets, probes, window, 30);
+        if (round == 0) {
+          coldRate = outcome.repliesPerSecond();
+        }
+      }
+      var threadsBefore = ThreadCpu.snapshot();
+      double cpuBefore = ProcessStats.cpuSeconds();
+      double[] rates = new double[rounds];
+      long replies = 0;
+      long lost = 0;
+      long dropped = 0;
+      long late = 0;
+      for (int round = 0; round < rounds; round++) {
+        Blast.Outcome outcome = Blast.run(engine, targets, probes, window, 30);
+        rates[round] = outcome.repliesPerSecond();
+        replies += outcome.replies();
+        lost += outcome.lost();
+        dropped += outcome.receiveDropped();
+        late += outcome.late();
+      }
+      double cpu = ProcessStats.cpuSeconds() - cpuBefore;
+      Arrays.sort(rates);
+      var report = new Report("burst")
+          .put("probes", probes).put("targets", targetCount).put("window", window).put("rcvbuf", receiveBuffer)
+          .put("timeout_ms", timeoutMillis).put("rounds", rounds).put("replies", replies).put("loss", lost)
+          .put("receive_dropped", dropped).put("late", late)
+          .put("rate", rates[rounds / 2], 0).put("rate_min", rates[0], 0).put("rate_max", rates[rounds - 1], 0)
+          .put("cold_rate", coldRate, 0)
+          .put("cpu_us_per_probe", cpu * 1e6 / ((long) rounds * probes), 2);
+      ThreadCpu.report(report, threadsBefore);
+      report.print();
+    }
+  }
+}
