@@ -25,8 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Reply matching, on the engine's own probe table: per probe, what the engine does between the
  * send and the reply's completion (new probe, token, register, schedule the deadline, find by
  * token, complete) and the later expiry of its deadline, with no socket. {@code backlog} is how
- * many answered probes the table holds meanwhile: the engine keeps each until its deadline, so
- * a 150k/s burst with the 1 s default timeout holds ~150,000. This class sits in the
+ * many deadlines of answered probes are still queued meanwhile: the engine forgets an answered
+ * probe at once, but its token waits in the deadline queue until due, so a 150k/s burst with the
+ * 1 s default timeout queues ~150,000 tokens. This class sits in the
  * engine's package to reach its package-private table; it follows the engine's internals and
  * must change with them.
  *

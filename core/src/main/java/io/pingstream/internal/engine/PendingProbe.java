@@ -34,10 +34,6 @@ final class PendingProbe extends CompletableFuture<PingResult> {
   /** Key of the probe's kernel transmit timestamp, when {@link #txKeyed}. */
   int txKey;
   boolean txKeyed;
-  /** When the probe times out ({@link System#nanoTime()} scale). */
-  long deadline;
-  /** Receive loop only: a reply already completed this probe. */
-  boolean replied;
   /** 1 once an outcome (reply, timeout, error, cancel, close) owns the probe. */
   private volatile int claimed;
 

@@ -2,20 +2,18 @@ package io.pingstream.internal.engine;
 
 import io.pingstream.PingResult;
 import io.pingstream.internal.engine.Counters.Event;
-import java.util.PriorityQueue;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The probes waiting for a reply, keyed by token, and their deadlines. Not API.
+ * The probes waiting for their outcome, keyed by token, and their deadlines. Not API.
  *
- * <p>Senders register probes from any thread. The receive loop owns the deadline heap: new
- * deadlines reach it through a lock-free queue, and it wakes only when the earliest deadline
- * moves earlier, so there is no timer per probe. A replied probe stays in the table until its
- * deadline so that a second reply is recognised as a duplicate.
+ * <p>Senders register probes from any thread. Deadlines live in one {@link DeadlineQueue} per
+ * distinct timeout (there are few), each ordered by construction; the receive loop expires what
+ * is due and wakes only when a new deadline comes before the one it sleeps until, so there is no
+ * timer per probe. A probe leaves the table as soon as it has its outcome.
  */
 final class ProbeTable {
 
@@ -24,8 +22,11 @@ final class ProbeTable {
   /** Where every outcome goes: the recorder and the results flux. */
   private final Consumer<PingResult> publisher;
   private final ConcurrentHashMap<Long, PendingProbe> byToken = new ConcurrentHashMap<>();
-  private final Queue<PendingProbe> newDeadlines = new ConcurrentLinkedQueue<>();
-  private final PriorityQueue<PendingProbe> deadlines = new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
+  private final ConcurrentHashMap<Long, DeadlineQueue> deadlines = new ConcurrentHashMap<>();
+  /** The queue of the last timeout used: most probes share one, and this spares a lookup. */
+  private volatile @Nullable DeadlineQueue lastQueue;
+  /** Receive loop only: tokens taken from the deadline queues, per turn. */
+  private final long[] due = new long[1024];
   private final AtomicLong inFlight = new AtomicLong();
   /** The deadline the receive loop sleeps until; earlier ones must wake it. */
   private volatile long wakeAt = Long.MAX_VALUE;
@@ -47,9 +48,14 @@ final class ProbeTable {
    * @return true when the loop must be woken to honour it
    */
   boolean schedule(PendingProbe probe) {
-    probe.deadline = probe.token + probe.settings.timeout().toNanos();
-    newDeadlines.add(probe);
-    return probe.deadline < wakeAt;
+    long timeout = probe.settings.timeout().toNanos();
+    DeadlineQueue queue = lastQueue;
+    if (queue == null || queue.timeoutNanos != timeout) {
+      queue = deadlines.computeIfAbsent(timeout, DeadlineQueue::new);
+      lastQueue = queue;
+    }
+    queue.add(probe.token);
+    return probe.token + timeout < wakeAt;
   }
 
   /**
@@ -63,6 +69,7 @@ final class ProbeTable {
     if (!probe.claim()) {
       return false;
     }
+    byToken.remove(probe.token, probe);
     counters.add(event);
     inFlight.decrementAndGet();
     publisher.accept(result);
@@ -85,9 +92,8 @@ final class ProbeTable {
     }
   }
 
-  /** Drops a probe whose send failed, completing it with {@code result}. */
+  /** Completes a probe whose send failed with {@code result}. */
   void failed(PendingProbe probe, PingResult result) {
-    byToken.remove(probe.token, probe);
     complete(probe, result, Event.SEND_ERROR);
   }
 
@@ -102,32 +108,41 @@ final class ProbeTable {
   // ---- receive loop only ----
 
   /**
-   * Moves new deadlines into the heap, times out the probes due at {@code now} and returns the
-   * next deadline, or {@link Long#MAX_VALUE} when none is pending.
+   * Times out the probes due at {@code now} and returns the next deadline, or {@link
+   * Long#MAX_VALUE} when none is pending.
    */
   long expire(long now, Consumer<PendingProbe> onTimeout) {
-    for (PendingProbe probe; (probe = newDeadlines.poll()) != null; ) {
-      deadlines.add(probe);
+    long next = Long.MAX_VALUE;
+    for (DeadlineQueue queue : deadlines.values()) {
+      int taken;
+      do {
+        taken = queue.takeDue(now, due);
+        for (int i = 0; i < taken; i++) {
+          PendingProbe probe = byToken.get(due[i]);
+          if (probe != null) { // else answered, failed or cancelled already
+            onTimeout.accept(probe);
+          }
+        }
+      } while (taken == due.length);
+      next = Math.min(next, queue.nextDeadline());
     }
-    for (PendingProbe head; (head = deadlines.peek()) != null && head.deadline <= now; ) {
-      deadlines.poll();
-      byToken.remove(head.token, head);
-      if (!head.isDone()) {
-        onTimeout.accept(head);
-      }
-    }
-    PendingProbe head = deadlines.peek();
-    return head == null ? Long.MAX_VALUE : head.deadline;
+    return next;
   }
 
   /**
    * Records the deadline the loop is about to sleep until.
    *
-   * @return false if a deadline arrived meanwhile, so the loop must not sleep yet
+   * @return false if an earlier deadline arrived meanwhile, so the loop must not sleep yet
    */
   boolean sleepUntil(long deadline) {
     wakeAt = deadline;
-    return newDeadlines.isEmpty();
+    // Senders add, then read wakeAt; we write wakeAt, then look again: one of us sees the other.
+    for (DeadlineQueue queue : deadlines.values()) {
+      if (queue.nextDeadline() < deadline) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Aborts every probe with {@code cause}, for close. */
@@ -135,7 +150,6 @@ final class ProbeTable {
     for (PendingProbe probe : byToken.values()) {
       abort(probe, cause);
     }
-    deadlines.clear();
-    newDeadlines.clear();
+    deadlines.values().forEach(DeadlineQueue::clear);
   }
 }

@@ -45,6 +45,7 @@ final class ReceiveLoop implements Runnable {
   private final Memory socketError = new Memory(8);
   private final int[] polledFamily = new int[3];
   private final EchoReply reply = new EchoReply();
+  private final RecentReplies recentReplies = new RecentReplies();
   private final Ancillary ancillary = new Ancillary();
   /** When the current batch was read: {@link System#nanoTime()} and CLOCK_REALTIME. */
   private long receivedAt;
@@ -244,7 +245,7 @@ final class ReceiveLoop implements Runnable {
   }
 
   private void matchReply(IcmpSocket socket, ReceiveBatch batch, int slot) {
-    PendingProbe probe = ourProbe(socket, batch, slot);
+    PendingProbe probe = ourProbe(socket, batch, slot, true);
     if (probe == null) {
       return;
     }
@@ -256,25 +257,27 @@ final class ReceiveLoop implements Runnable {
     countDrops(socket);
     int ttl = reply.ttl >= 0 ? reply.ttl : ancillary.ttl;
     measure(probe, socket);
-    if (probe.replied) {
+    if (probe.isDone()) {
+      if (probe.isCompletedExceptionally()) {
+        counters.add(Event.LATE); // cancelled or closed while the reply was on its way
+        return;
+      }
+      // Found among the recent replies: this is a second one.
       counters.add(Event.DUPLICATE);
       publisher.accept(PingResult.duplicate(probe.target, probe.sequence, probe.sentAt(), measuredRtt, reply.icmpLength, ttl, measuredSource));
       return;
     }
-    probe.replied = true;
     PingResult result = PingResult.reply(probe.target, probe.sequence, probe.sentAt(), measuredRtt, reply.icmpLength, ttl, measuredSource);
-    if (!table.complete(probe, result, Event.REPLY)) {
+    if (table.complete(probe, result, Event.REPLY)) {
+      recentReplies.add(probe);
+    } else {
       counters.add(Event.LATE); // cancelled while the reply was on its way
     }
   }
 
   private void matchError(IcmpSocket socket, ReceiveBatch batch, int slot, int type, int code, ReporterReader reporter) {
-    PendingProbe probe = ourProbe(socket, batch, slot);
+    PendingProbe probe = ourProbe(socket, batch, slot, false);
     if (probe == null) {
-      return;
-    }
-    if (probe.replied) {
-      counters.add(Event.LATE); // an answer already came: the error changes nothing
       return;
     }
     boolean ipv6 = socket.family == IpFamily.IPV6;
@@ -287,9 +290,10 @@ final class ReceiveLoop implements Runnable {
 
   /**
    * The waiting probe that {@link #reply} (a reply, or the request an error quotes) belongs to,
-   * or null after counting why there is none.
+   * or, for a reply when {@code orAnswered}, the recently answered one it duplicates; null after
+   * counting why there is none.
    */
-  private PendingProbe ourProbe(IcmpSocket socket, ReceiveBatch batch, int slot) {
+  private PendingProbe ourProbe(IcmpSocket socket, ReceiveBatch batch, int slot, boolean orAnswered) {
     // DGRAM: the kernel rewrote the identifier to the socket's port, and delivers only ours.
     boolean raw = socket.mode == SocketMode.RAW;
     if (reply.signature != signature || (raw && reply.identifier != socket.identifier)) {
@@ -297,8 +301,11 @@ final class ReceiveLoop implements Runnable {
       return null;
     }
     PendingProbe probe = table.find(reply.token);
+    if (probe == null && orAnswered) {
+      probe = recentReplies.find(reply.token);
+    }
     if (probe == null) {
-      counters.add(Event.LATE);
+      counters.add(Event.LATE); // timed out, cancelled, or answered long ago
       return null;
     }
     // A reply comes from the target; an error names it as the quoted (or queued) destination.
