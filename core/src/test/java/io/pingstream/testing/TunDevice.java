@@ -4,14 +4,12 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import io.pingstream.internal.engine.NetworkNamespace;
 import io.pingstream.internal.jna.Errors;
 import io.pingstream.internal.jna.LibC;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 
 /**
  * A TUN device (layer 3, no packet-information header) made inside a network namespace: whole
@@ -58,37 +56,7 @@ final class TunDevice implements AutoCloseable {
       throw new IllegalArgumentException("name must be shorter than " + IFNAMSIZ + " bytes, was " + name);
     }
     LibC.ensureAvailability();
-    var task = new FutureTask<>(() -> {
-      enter(namespace);
-      return new TunDevice(name, attach(name));
-    });
-    var thread = new Thread(task, "tunpeer-netns");
-    thread.setDaemon(true);
-    thread.start();
-    try {
-      TunDevice device = task.get();
-      thread.join(); // gone before we return: no thread outlives the call
-      return device;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while creating " + name + " in " + namespace);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-    }
-  }
-
-  private static void enter(Path namespace) throws IOException {
-    int fd = LibC.open(namespace.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
-    if (fd < 0) {
-      throw new IOException("cannot open network namespace " + namespace, Errors.lastError("open"));
-    }
-    try {
-      if (LibC.setns(fd, LibC.CLONE_NEWNET) < 0) {
-        throw new IOException("cannot enter network namespace " + namespace, Errors.lastError("setns"));
-      }
-    } finally {
-      LibC.close(fd);
-    }
+    return NetworkNamespace.call(namespace, () -> new TunDevice(name, attach(name)));
   }
 
   private static int attach(String name) throws IOException {

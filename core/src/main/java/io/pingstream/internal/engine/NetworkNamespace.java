@@ -17,12 +17,15 @@ import org.jspecify.annotations.Nullable;
  * that enters the namespace first; sockets it opens stay in that namespace for their lifetime,
  * and files it opens under {@code /proc/sys/net} show that namespace's settings.
  */
-final class NetworkNamespace {
+public final class NetworkNamespace {
 
   private NetworkNamespace() {}
 
-  /** Runs {@code task} in {@code namespace}, or on this thread when it is null. */
-  static <T> T call(@Nullable Path namespace, Callable<T> task) throws IOException {
+  /**
+   * Runs {@code task} in {@code namespace}, or on this thread when it is null. The helper thread
+   * is gone when this returns.
+   */
+  public static <T> T call(@Nullable Path namespace, Callable<T> task) throws IOException {
     if (namespace == null) {
       return callUnchecked(task);
     }
@@ -34,7 +37,9 @@ final class NetworkNamespace {
     thread.setDaemon(true);
     thread.start();
     try {
-      return future.get();
+      T result = future.get();
+      thread.join();
+      return result;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while opening a socket in " + namespace);
