@@ -46,6 +46,8 @@ final class ReceiveLoop implements Runnable {
   private final int[] polledFamily = new int[3];
   private final EchoReply reply = new EchoReply();
   private final RecentReplies recentReplies = new RecentReplies();
+  /** Made once: a method reference per turn would allocate on every wake-up. */
+  private final Consumer<PendingProbe> onTimeout = this::timeOut;
   private final Ancillary ancillary = new Ancillary();
   /** When the current batch was read: {@link System#nanoTime()} and CLOCK_REALTIME. */
   private long receivedAt;
@@ -89,7 +91,7 @@ final class ReceiveLoop implements Runnable {
 
   private void turn() {
     long now = System.nanoTime();
-    long next = table.expire(now, this::timeOut);
+    long next = table.expire(now, onTimeout);
     if (!table.sleepUntil(next)) {
       return; // a deadline arrived while we looked: take it into account first
     }
