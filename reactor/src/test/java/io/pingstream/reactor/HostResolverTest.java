@@ -135,7 +135,7 @@ class HostResolverTest {
 
   @Test
   void onlyDottedQuadsAndColonFormsCountAsLiterals() {
-    assertThat(HostResolver.isLiteral("192.0.2.1")).isTrue();
+    assertThat(HostResolver.isLiteral("127.0.0.9")).isTrue();
     assertThat(HostResolver.isLiteral("::1")).isTrue();
     assertThat(HostResolver.isLiteral("[::1]")).isTrue();
     assertThat(HostResolver.isLiteral("256.1.1.1")).isFalse();

@@ -16,8 +16,8 @@ import java.util.OptionalLong;
  * 127.0.0.1 : [0], 44 bytes, 0.051 ms (0.051 avg, 0% loss)
  * 127.0.0.1 : [1], timed out (0.051 avg, 50% loss)
  * 127.0.0.1 : duplicate for [0], 44 bytes, 0.062 ms
- * ICMP Host Unreachable from 192.0.2.1 for ICMP Echo sent to 192.0.2.7
- * 192.0.2.9: error while sending ping: sendto(..) failed: ENETUNREACH (101) Network is unreachable
+ * ICMP Host Unreachable from 127.0.0.1 for ICMP Echo sent to 127.0.0.7
+ * 127.0.0.9: error while sending ping: sendto(..) failed: ENETUNREACH (101) Network is unreachable
  * 127.0.0.1 : xmt/rcv/%loss = 2/1/50%, min/avg/max = 0.051/0.051/0.051, stddev/jitter = 0.000/NaN
  * </pre>
  */

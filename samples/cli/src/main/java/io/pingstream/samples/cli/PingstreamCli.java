@@ -77,7 +77,7 @@ import picocli.CommandLine.Spec;
         "      5 probes 200 ms apart, a line per reply, then the summary",
         "  pingstream -q -c 100 -i 10ms -f hosts.txt",
         "      100 probes to each host listed in hosts.txt, summary only",
-        "  pingstream -l --metrics-port 9464 192.0.2.1",
+        "  pingstream -l --metrics-port 9464 127.0.0.1 ::1",
         "      until Ctrl-C, with the meters at http://127.0.0.1:9464/metrics"})
 public final class PingstreamCli implements Callable<Integer> {
 
@@ -154,7 +154,7 @@ public final class PingstreamCli implements Callable<Integer> {
   }
 
   @Option(names = "--source", paramLabel = "ADDR", converter = IpLiteral.class,
-      description = "Send from this local address; once per family, e.g. --source 192.0.2.1 --source 2001:db8::1.")
+      description = "Send from this local address; once per family, e.g. --source 127.0.0.2 --source ::1.")
   private List<InetAddress> sources = new ArrayList<>();
 
   @Option(names = "--namespace", paramLabel = "PATH",
