@@ -62,6 +62,31 @@ class LifecycleTest {
   }
 
   @Test
+  void closingFromAResultCallbackNeitherStallsNorLeaks() throws Exception {
+    requireRaw();
+    long fdsBefore = openFileDescriptors();
+    for (int i = 0; i < 20; i++) {
+      var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW));
+      var closed = new CompletableFuture<Long>();
+      long start = System.nanoTime();
+      // A results() subscriber runs where the result is made: on the receive thread.
+      engine.results().subscribe(result -> {
+        engine.close();
+        closed.complete(System.nanoTime() - start);
+      });
+      engine.ping(InetAddress.getByName("127.0.0.1"));
+      assertThat(Duration.ofNanos(closed.get(10, TimeUnit.SECONDS))).isLessThan(Duration.ofSeconds(2));
+      assertThat(engine.isClosed()).isTrue();
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (receiveThreads() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(receiveThreads()).isZero();
+    assertThat(openFileDescriptors()).isEqualTo(fdsBefore);
+  }
+
+  @Test
   void anEngineThatNeverPingedOpensNothing() {
     long fdsBefore = openFileDescriptors();
     var engine = PingEngine.create(PingOptions.defaults());

@@ -134,7 +134,7 @@ public final class Engine {
       this.wakeup = wakeup;
       // Room for a default-size reply behind the largest IPv4 header; larger ones are truncated.
       int slotSize = Math.max(2048, options.size() + 60);
-      loop = new ReceiveLoop(table, counters, wakeup, signature, slotSize, this::publish);
+      loop = new ReceiveLoop(table, counters, wakeup, signature, slotSize, this::publish, this::closeFds);
       loopThread = new Thread(loop, "pingstream-receive-" + Integer.toHexString(identifier));
       loopThread.setDaemon(true);
       loopThread.start();
@@ -184,22 +184,31 @@ public final class Engine {
         loop.stop();
       }
     }
+    // The receive loop closes the sockets and the wake-up fd as it ends (see closeFds). From a
+    // result's callback on the receive thread the loop ends, and closes them, once it returns.
     joinQuietly(thread);
+    table.abortAll(new EngineClosedException());
+    results.tryEmitComplete();
+  }
+
+  /** Closes the sockets and the wake-up fd; the receive thread's last act. */
+  private void closeFds() {
     for (int family = 0; family < 2; family++) {
       IcmpSocket socket = sockets.get(family);
       if (socket != null) {
         socket.close();
       }
     }
-    table.abortAll(new EngineClosedException());
     Wakeup wakeup = this.wakeup;
     if (wakeup != null) {
       wakeup.close();
     }
-    results.tryEmitComplete();
+    // A probe sent while close() ran on this thread's callback has no loop left to time it out.
+    table.abortAll(new EngineClosedException());
   }
 
   private static void joinQuietly(@Nullable Thread thread) {
+    // Closing from a result's callback on the receive thread: the loop ends once it returns.
     if (thread == null || thread == Thread.currentThread()) {
       return;
     }

@@ -34,6 +34,8 @@ final class ReceiveLoop implements Runnable {
   private final long signature;
   private final int slotSize;
   private final Consumer<PingResult> publisher;
+  /** Closes the sockets and the wake-up fd; run by the loop thread as it ends. */
+  private final Runnable onExit;
   private final AtomicReferenceArray<IcmpSocket> sockets = new AtomicReferenceArray<>(2);
   private final ReceiveBatch[] batches = new ReceiveBatch[2];
   private final ReceiveBatch[] errorBatches = new ReceiveBatch[2];
@@ -57,7 +59,9 @@ final class ReceiveLoop implements Runnable {
   private TimestampSource measuredSource = TimestampSource.USER;
   private volatile boolean running = true;
 
-  ReceiveLoop(ProbeTable table, Counters counters, Wakeup wakeup, long signature, int slotSize, Consumer<PingResult> publisher) {
+  ReceiveLoop(
+      ProbeTable table, Counters counters, Wakeup wakeup, long signature, int slotSize, Consumer<PingResult> publisher, Runnable onExit) {
+    this.onExit = onExit;
     this.table = table;
     this.counters = counters;
     this.wakeup = wakeup;
@@ -80,12 +84,18 @@ final class ReceiveLoop implements Runnable {
 
   @Override
   public void run() {
-    while (running) {
-      try {
-        turn();
-      } catch (RuntimeException e) {
-        LOG.log(Level.ERROR, "receive loop turn failed; continuing", e);
+    try {
+      while (running) {
+        try {
+          turn();
+        } catch (RuntimeException e) {
+          LOG.log(Level.ERROR, "receive loop turn failed; continuing", e);
+        }
       }
+    } finally {
+      // The loop closes what it polls, once it polls no more: closing an fd under a poll(2)
+      // would not wake it, and the number could be reused by another socket meanwhile.
+      onExit.run();
     }
   }
 
