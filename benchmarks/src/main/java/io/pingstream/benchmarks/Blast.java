@@ -2,12 +2,10 @@ package io.pingstream.benchmarks;
 
 import io.pingstream.EngineStats;
 import io.pingstream.PingEngine;
-import io.pingstream.PingOutcome;
 import java.net.InetAddress;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Sends probes round-robin over targets from one thread as fast as {@code ping()} returns,
@@ -38,9 +36,7 @@ final class Blast {
       throws InterruptedException {
     var permits = new Semaphore(Math.max(window, 0));
     var done = new CountDownLatch(probes);
-    var replies = new LongAdder();
-    var timeouts = new LongAdder();
-    var errors = new LongAdder();
+    var tally = new OutcomeTally();
     EngineStats before = engine.stats();
     long start = System.nanoTime();
     for (int i = 0; i < probes; i++) {
@@ -48,13 +44,7 @@ final class Blast {
         permits.acquire();
       }
       engine.ping(targets[i % targets.length]).whenComplete((result, error) -> {
-        if (error == null && result.outcome() == PingOutcome.REPLY) {
-          replies.increment();
-        } else if (error == null && result.outcome() == PingOutcome.TIMEOUT) {
-          timeouts.increment();
-        } else {
-          errors.increment();
-        }
+        tally.count(result, error);
         if (window > 0) {
           permits.release();
         }
@@ -66,7 +56,7 @@ final class Blast {
     }
     long wall = System.nanoTime() - start;
     EngineStats after = engine.stats();
-    return new Outcome(probes, replies.sum(), timeouts.sum(), errors.sum(), wall,
+    return new Outcome(probes, tally.replies.sum(), tally.timeouts.sum(), tally.errors.sum(), wall,
         after.receiveDropped() - before.receiveDropped(), after.late() - before.late());
   }
 }

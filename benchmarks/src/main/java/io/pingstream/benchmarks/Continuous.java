@@ -3,12 +3,10 @@ package io.pingstream.benchmarks;
 import io.pingstream.EngineStats;
 import io.pingstream.PingEngine;
 import io.pingstream.PingOptions;
-import io.pingstream.PingOutcome;
 import io.pingstream.SelectionPolicy;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -28,9 +26,7 @@ public final class Continuous {
   private final PingEngine engine;
   private final InetAddress[] targets;
   private final long tick;
-  private final LongAdder replies = new LongAdder();
-  private final LongAdder timeouts = new LongAdder();
-  private final LongAdder errors = new LongAdder();
+  private final OutcomeTally tally = new OutcomeTally();
 
   private Continuous(PingEngine engine, InetAddress[] targets, long tick) {
     this.engine = engine;
@@ -70,7 +66,7 @@ public final class Continuous {
       scenario.settle();
       double heapEnd = ProcessStats.heapAfterGcMib();
       EngineStats after = engine.stats();
-      long replies = scenario.replies.sum();
+      long replies = scenario.tally.replies.sum();
       if (replies != after.replies() - before.replies()) {
         System.err.println("continuous: the futures saw " + replies + " replies, the engine counted "
             + (after.replies() - before.replies()));
@@ -78,7 +74,7 @@ public final class Continuous {
       report
           .put("targets", targetCount).put("duration_s", duration).put("tick_ms", tickMillis).put("probes", sent)
           .put("replies", replies).put("loss", sent - replies)
-          .put("timeouts", scenario.timeouts.sum()).put("errors", scenario.errors.sum())
+          .put("timeouts", scenario.tally.timeouts.sum()).put("errors", scenario.tally.errors.sum())
           .put("receive_dropped", after.receiveDropped() - before.receiveDropped())
           .put("cpu_s", cpu, 2).put("wall_s", wall, 2)
           .put("cpu_s_per_1000", cpu / (sent / 1000.0), 4).put("core_pct", 100 * cpu / wall, 1)
@@ -98,15 +94,7 @@ public final class Continuous {
       // Probe n is due at n / targets seconds: send every one due by now.
       long due = Math.min(total, now * targets.length / SECOND + 1);
       for (; next < due; next++) {
-        engine.ping(targets[(int) (next % targets.length)]).whenComplete((result, error) -> {
-          if (error == null && result.outcome() == PingOutcome.REPLY) {
-            replies.increment();
-          } else if (error == null && result.outcome() == PingOutcome.TIMEOUT) {
-            timeouts.increment();
-          } else {
-            errors.increment();
-          }
-        });
+        engine.ping(targets[(int) (next % targets.length)]).whenComplete(tally::count);
       }
       LockSupport.parkNanos(tick - (System.nanoTime() - start) % tick);
     }
@@ -114,9 +102,7 @@ public final class Continuous {
   }
 
   private void resetCounts() {
-    replies.reset();
-    timeouts.reset();
-    errors.reset();
+    tally.reset();
   }
 
   /** Waits until no probe is in flight, at most a few timeouts long. */
