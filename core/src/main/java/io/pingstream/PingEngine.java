@@ -156,8 +156,11 @@ public final class PingEngine implements AutoCloseable {
   }
 
   private static InetAddress unmapped(InetAddress target) {
+    if (!(target instanceof Inet6Address)) {
+      return target; // no copy of the address bytes for the common IPv4 case
+    }
     byte[] bytes = target.getAddress();
-    if (target instanceof Inet6Address && IpFamily.isIpv4Mapped(bytes)) {
+    if (IpFamily.isIpv4Mapped(bytes)) {
       try {
         return InetAddress.getByAddress(new byte[] {bytes[12], bytes[13], bytes[14], bytes[15]});
       } catch (UnknownHostException e) {

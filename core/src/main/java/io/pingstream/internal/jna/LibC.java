@@ -139,9 +139,6 @@ public final class LibC {
 
   public static native int bind(int fd, Pointer address, int addressLength);
 
-  /** {@code addressLength} points to a {@code socklen_t} (4 bytes) in and out. */
-  public static native int getsockname(int fd, Pointer address, Pointer addressLength);
-
   public static native long sendto(int fd, Pointer buffer, long length, int flags, Pointer address, int addressLength);
 
   public static native long sendmsg(int fd, Pointer message, int flags);
@@ -166,8 +163,6 @@ public final class LibC {
 
   /** {@code clock_gettime(2)}; {@code timespec} receives two 64-bit fields. */
   public static native int clock_gettime(int clock, Pointer timespec);
-
-  public static native int getgid();
 
   public static native int getegid();
 
