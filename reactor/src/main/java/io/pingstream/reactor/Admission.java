@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
-import reactor.core.scheduler.Scheduler;
 
 /**
  * Admits the probes of one stream under its rate limit and in-flight limit, first come first
@@ -20,13 +19,13 @@ import reactor.core.scheduler.Scheduler;
  * admission until the probe's result (or cancellation) and counts against the in-flight limit.
  *
  * <p>The rate limit spaces admissions {@code 1 s / rate} apart and earns no burst while idle.
- * Time comes from the stream's timer {@link Scheduler}, so virtual time drives it in tests.
+ * Time comes from the stream's {@link Timebase}, so virtual time drives it in tests.
  */
 final class Admission {
 
   private final long periodNanos;
   private final int maxInFlight;
-  private final Scheduler timer;
+  private final Timebase time;
 
   // Guarded by this.
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
@@ -39,10 +38,15 @@ final class Admission {
    * @param rateLimit probes per second, 0 for none
    * @param maxInFlight permits held at once, 0 for none
    */
-  Admission(int rateLimit, int maxInFlight, Scheduler timer) {
+  Admission(int rateLimit, int maxInFlight, Timebase time) {
     this.periodNanos = rateLimit == 0 ? 0 : TimeUnit.SECONDS.toNanos(1) / rateLimit;
     this.maxInFlight = maxInFlight == 0 ? Integer.MAX_VALUE : maxInFlight;
-    this.timer = timer;
+    this.time = time;
+  }
+
+  /** Whether there is any limit to apply; without one, streams need not ask. */
+  boolean limits() {
+    return periodNanos > 0 || maxInFlight < Integer.MAX_VALUE;
   }
 
   /** A lane for one target stream; close it when the stream ends. */
@@ -71,7 +75,7 @@ final class Admission {
     synchronized (this) {
       while (!closed && !queue.isEmpty() && inFlight < maxInFlight) {
         if (periodNanos > 0) {
-          long now = timer.now(TimeUnit.NANOSECONDS);
+          long now = time.now();
           if (nextSlot != Long.MIN_VALUE && now < nextSlot) {
             scheduleWakeup(nextSlot - now);
             break;
@@ -94,7 +98,7 @@ final class Admission {
   private void scheduleWakeup(long delayNanos) {
     if (!wakeupScheduled) {
       wakeupScheduled = true;
-      timer.schedule(this::wakeup, delayNanos, TimeUnit.NANOSECONDS);
+      time.scheduler().schedule(this::wakeup, delayNanos, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -118,7 +122,7 @@ final class Admission {
       waiting = !queue.isEmpty();
     }
     if (waiting) {
-      timer.schedule(this::drain);
+      time.scheduler().schedule(this::drain);
     }
   }
 

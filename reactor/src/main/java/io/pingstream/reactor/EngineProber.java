@@ -22,7 +22,9 @@ final class EngineProber implements Prober {
   @Override
   public Mono<PingResult> probe(InetAddress target, ProbeSettings settings) {
     // suppressCancel = false: cancelling the Mono cancels the future, which the engine forgets.
-    return prepare(target).then(Mono.fromFuture(() -> engine.ping(target, settings), false));
+    Mono<PingResult> send = Mono.fromFuture(() -> engine.ping(target, settings), false);
+    // Paced streams assemble a probe per tick, with the socket long open: skip the check then.
+    return engine.socketMode(IpFamily.of(target)).isPresent() ? send : prepare(target).then(send);
   }
 
   @Override

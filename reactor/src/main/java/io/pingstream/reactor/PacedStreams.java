@@ -10,18 +10,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
 
 /**
  * Paces probes by the clock: one stream per target, merged for a set of targets that may change.
- * Knows nothing of sockets (probes go through a {@link Prober}) and takes time from a {@link
- * Scheduler}, so tests drive it with virtual time.
+ * Knows nothing of sockets (probes go through a {@link Prober}) and takes time from shared {@link
+ * PacingClocks}, so tests drive it with virtual time.
  *
- * <p>Per target: {@code interval} ticks; a tick asks the {@link Admission} for a permit (one
- * request at a time, so a tick that comes while the previous one still waits is skipped and
- * counted); each permit starts a probe at once, without waiting for earlier probes to finish;
- * results are re-ordered into send order with a bounded window of probes in flight.
+ * <p>Per target: a {@link PacingClock} ticks every interval; each tick starts a probe at once,
+ * without waiting for earlier probes to finish, unless the target's window of probes in flight
+ * is full (then the tick is skipped and counted). With a rate or in-flight limit, a tick first
+ * asks the {@link Admission} for a permit, one request at a time. Results are re-ordered into
+ * send order.
  */
 final class PacedStreams {
 
@@ -32,14 +33,14 @@ final class PacedStreams {
 
   private final Prober prober;
   private final ProbeSettings defaultSettings;
-  private final Scheduler timer;
+  private final PacingClocks clocks;
   private final LongAdder skipped;
   private final PingRecorder recorder;
 
-  PacedStreams(Prober prober, ProbeSettings defaultSettings, Scheduler timer, LongAdder skipped, PingRecorder recorder) {
+  PacedStreams(Prober prober, ProbeSettings defaultSettings, PacingClocks clocks, LongAdder skipped, PingRecorder recorder) {
     this.prober = prober;
     this.defaultSettings = defaultSettings;
-    this.timer = timer;
+    this.clocks = clocks;
     this.skipped = skipped;
     this.recorder = recorder;
   }
@@ -59,7 +60,7 @@ final class PacedStreams {
     ProbeSettings settings = options.probeSettings().orElse(defaultSettings);
     return Flux.defer(() -> {
       // Per subscription: limits are shared by this subscription's targets only.
-      var admission = new Admission(options.rateLimit().orElse(0), options.maxInFlight().orElse(0), timer);
+      var admission = new Admission(options.rateLimit().orElse(0), options.maxInFlight().orElse(0), clocks.time());
       var targets = new TargetSet(options.interval());
       return Flux.from(targetSets)
           .concatMapIterable(targets::update)
@@ -100,25 +101,60 @@ final class PacedStreams {
   /** The paced stream of one target; its first probe is due after {@code offset}. */
   Flux<PingResult> target(InetAddress target, Duration offset, StreamOptions options, ProbeSettings settings, Admission admission) {
     int window = window(settings.timeout(), options.interval());
+    PacingClock clock = clocks.forInterval(options.interval());
     // Opening the socket first keeps it off the clock: otherwise the first probe would leave
     // late, from another thread, and could overtake the second.
     return prober.prepare(target).thenMany(Flux.defer(() -> {
-      Admission.Lane lane = admission.lane();
-      Flux<Admission.Permit> permits = Flux.interval(offset, options.interval(), timer)
-          // The only place where probes are dropped: a tick that finds the previous one still
-          // waiting (for demand, the rate limit or an in-flight slot) is skipped, not queued.
-          .onBackpressureDrop(tick -> skipped.increment())
-          .concatMap(tick -> lane.admit(), 0);
-      if (options.count().isPresent()) {
-        permits = permits.take(options.count().getAsLong());
+      if (!admission.limits()) {
+        Flux<?> ticks = limit(ticks(clock, offset, options.interval(), true), options);
+        return ticks.flatMapSequential(tick -> prober.probe(target, settings), window, 1);
       }
-      return permits
+      Admission.Lane lane = admission.lane();
+      // The lane holds the tick that waits for its admission, so the clock holds none.
+      Flux<Admission.Permit> permits = ticks(clock, offset, options.interval(), false).concatMap(tick -> lane.admit(), 0);
+      return limit(permits, options)
           .flatMapSequential(permit -> probe(target, settings, permit), window, 1)
           .doFinally(signal -> lane.close());
     }));
   }
 
+  private static <T> Flux<T> limit(Flux<T> permits, StreamOptions options) {
+    return options.count().isPresent() ? permits.take(options.count().getAsLong()) : permits;
+  }
+
+  /**
+   * One target's ticks from the shared clock, each a probe to send. This is the only place
+   * where probes are dropped: a tick that finds no demand downstream (the window of probes in
+   * flight is full, or the previous tick still waits for its admission) is skipped and counted,
+   * not queued; except that with {@code holdOne} the first such tick waits and goes out as soon
+   * as demand returns.
+   */
+  private Flux<Long> ticks(PacingClock clock, Duration offset, Duration interval, boolean holdOne) {
+    return Flux.create(sink -> {
+      // Confined to the clock's worker, which runs the ticks and the demand callbacks.
+      var holding = new boolean[1];
+      PacingClock.Ticker ticker = clock.schedule(offset, interval, missed -> {
+        skipped.add(missed);
+        if (sink.requestedFromDownstream() > 0) {
+          holding[0] = false;
+          sink.next(0L);
+        } else if (holdOne && !holding[0]) {
+          holding[0] = true;
+        } else {
+          skipped.increment();
+        }
+      });
+      sink.onRequest(n -> clock.execute(() -> {
+        if (holding[0] && sink.requestedFromDownstream() > 0) {
+          holding[0] = false;
+          sink.next(0L);
+        }
+      }));
+      sink.onDispose(ticker::cancel);
+    }, FluxSink.OverflowStrategy.DROP);
+  }
+
   private Mono<PingResult> probe(InetAddress target, ProbeSettings settings, Admission.Permit permit) {
-    return Mono.defer(() -> prober.probe(target, settings)).doFinally(signal -> permit.release());
+    return prober.probe(target, settings).doFinally(signal -> permit.release());
   }
 }

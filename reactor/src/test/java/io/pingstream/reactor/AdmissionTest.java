@@ -18,7 +18,7 @@ class AdmissionTest {
 
   @Test
   void aWaiterJoinsTheQueueOnlyWhenRequested() {
-    var admission = new Admission(0, 1, time);
+    var admission = new Admission(0, 1, Timebase.of(time));
     var subscriber = new BaseSubscriber<Admission.Permit>() {
       @Override
       protected void hookOnSubscribe(Subscription subscription) {
@@ -35,7 +35,7 @@ class AdmissionTest {
 
   @Test
   void aWaiterIsAdmittedWhenASlotFrees() {
-    var admission = new Admission(0, 1, time);
+    var admission = new Admission(0, 1, Timebase.of(time));
     List<Admission.Permit> granted = new ArrayList<>();
     admission.lane().admit().subscribe(granted::add);
     var waiting = admission.lane().admit();
@@ -54,7 +54,7 @@ class AdmissionTest {
 
   @Test
   void aCancelledWaiterLeavesTheQueue() {
-    var admission = new Admission(0, 1, time);
+    var admission = new Admission(0, 1, Timebase.of(time));
     List<Admission.Permit> granted = new ArrayList<>();
     admission.lane().admit().subscribe(granted::add);
     Disposable cancelled = admission.lane().admit().subscribe(granted::add);
@@ -70,7 +70,7 @@ class AdmissionTest {
 
   @Test
   void closingALaneFreesThePermitsItStillHolds() {
-    var admission = new Admission(0, 2, time);
+    var admission = new Admission(0, 2, Timebase.of(time));
     var lane = admission.lane();
     lane.admit().subscribe();
     lane.admit().subscribe();
@@ -85,7 +85,7 @@ class AdmissionTest {
 
   @Test
   void theRateLimitEarnsNoBurstWhileIdle() {
-    var admission = new Admission(10, 0, time);
+    var admission = new Admission(10, 0, Timebase.of(time));
     List<Long> grantedAt = new ArrayList<>();
     var lane = admission.lane();
 
@@ -100,7 +100,7 @@ class AdmissionTest {
 
   @Test
   void aClosedAdmissionAdmitsNothing() {
-    var admission = new Admission(0, 1, time);
+    var admission = new Admission(0, 1, Timebase.of(time));
     List<Admission.Permit> granted = new ArrayList<>();
     admission.lane().admit().subscribe(granted::add);
     admission.lane().admit().subscribe(granted::add);

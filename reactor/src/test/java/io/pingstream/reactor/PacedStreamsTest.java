@@ -50,7 +50,7 @@ class PacedStreamsTest {
   };
 
   private PacedStreams streams(Prober prober) {
-    return new PacedStreams(prober, ProbeSettings.defaults(), time, skipped, recorder);
+    return new PacedStreams(prober, ProbeSettings.defaults(), new PacingClocks(Timebase.of(time)), skipped, recorder);
   }
 
   private static Flux<PingResult> all(PacedStreams streams, StreamOptions options, InetAddress... targets) {
@@ -70,14 +70,43 @@ class PacedStreamsTest {
     List<PingResult> results = new ArrayList<>();
     streams(prober).pingAll(Mono.just(targets), StreamOptions.every(Duration.ofSeconds(1)).count(1)).subscribe(results::add);
 
-    time.advanceTimeBy(Duration.ofMillis(1_010));
+    long slack = PacingClock.slack(Duration.ofSeconds(1)).toMillis();
+    time.advanceTimeBy(Duration.ofMillis(1_005 + slack));
 
     assertThat(results).hasSize(n);
     assertThat(results).extracting(PingResult::target).doesNotHaveDuplicates();
-    // Spread: target i leaves at i * 1 s / n, the last one just before 1 s.
+    // Spread: target i is due at i * 1 s / n, the last one just before 1 s, and leaves with the
+    // clock's next batch, at most a slack later.
     assertThat(prober.sendTimes(targets.get(0))).containsExactly(0L);
-    assertThat(prober.sendTimes(targets.get(n / 2))).containsExactly(500L);
-    assertThat(prober.sendTimes(targets.get(n - 1))).containsExactly(999L);
+    assertThat(prober.sendTimes(targets.get(n / 2))).singleElement().satisfies(at -> assertThat(at).isBetween(500L, 500 + slack));
+    assertThat(prober.sendTimes(targets.get(n - 1))).singleElement().satisfies(at -> assertThat(at).isBetween(999L, 999 + slack));
+    // Batched: 20,000 sends in about 1 s / slack instants rather than 20,000.
+    assertThat(prober.sends().stream().map(FakeProber.Send::atMillis).distinct().count()).isLessThanOrEqualTo(1_000 / slack + 1);
+  }
+
+  @Test
+  void streamsSubscribedOneByOneShareTheClockAndTheirProbesLeaveInBatches() {
+    var prober = FakeProber.replyingAfter(time, Duration.ofMillis(1));
+    var streams = streams(prober);
+    List<Disposable> subscriptions = new ArrayList<>();
+    // 500 single-target streams, one subscribed every 2 ms, as an application might start them.
+    for (int i = 0; i < 500; i++) {
+      subscriptions.add(all(streams, StreamOptions.every(Duration.ofSeconds(1)), address("127.1." + (i / 250) + "." + (i % 250))).subscribe());
+      time.advanceTimeBy(Duration.ofMillis(2));
+    }
+    time.advanceTimeBy(Duration.ofSeconds(2));
+    subscriptions.forEach(Disposable::dispose);
+
+    List<Long> times = prober.sends().stream().map(FakeProber.Send::atMillis).toList();
+    long slack = PacingClock.slack(Duration.ofSeconds(1)).toMillis();
+    // Three probes per stream in 3 s, but for the last ones, due within a slack of the end.
+    assertThat(times).hasSizeBetween(1_490, 1_500);
+    // Each stream keeps its own phase: probes an interval apart, give or take the slack.
+    assertThat(prober.sendTimes(address("127.1.0.7"))).satisfies(sent -> {
+      assertThat(sent).hasSize(3);
+      assertThat(sent.get(2) - sent.get(1)).isBetween(1_000 - slack, 1_000 + slack);
+    });
+    assertThat(times.stream().filter(at -> at >= 1_000).distinct().count()).as("instants that sent probes after the first second").isLessThanOrEqualTo(2_000 / slack + 2);
   }
 
   @Test

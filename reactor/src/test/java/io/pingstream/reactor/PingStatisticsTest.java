@@ -189,7 +189,7 @@ class PingStatisticsTest {
     var time = VirtualTimeScheduler.create();
     // Probe i replies after (i + 1) * 10 ms, except probe 2, which times out.
     var prober = new FakeProber(time, (target, index) -> index == 2 ? Optional.empty() : Optional.of(Duration.ofMillis((index + 1) * 10L)));
-    var streams = new PacedStreams(prober, ProbeSettings.defaults().timeout(Duration.ofMillis(500)), time, new LongAdder(), io.pingstream.PingRecorder.NOOP);
+    var streams = new PacedStreams(prober, ProbeSettings.defaults().timeout(Duration.ofMillis(500)), new PacingClocks(Timebase.of(time)), new LongAdder(), io.pingstream.PingRecorder.NOOP);
 
     StepVerifier.withVirtualTime(
             () -> PingStatistics.collect(streams.pingAll(Mono.just(List.of(A)), StreamOptions.every(Duration.ofSeconds(1)).count(4))),

@@ -1,0 +1,35 @@
+package io.pingstream.reactor;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Where paced streams take their time from: a scheduler to wait on and a monotonic clock in
+ * nanoseconds to measure with.
+ *
+ * <p>{@link Scheduler#now} is the wall clock with millisecond resolution on Reactor's real
+ * schedulers: a clock step would stall the pacing or burst it. So the clock is {@link
+ * System#nanoTime()}, except on reactor-test's virtual time, whose own clock is the only one that
+ * moves there.
+ *
+ * @param scheduler runs the timers
+ * @param nanoTime monotonic now, in nanoseconds
+ */
+record Timebase(Scheduler scheduler, LongSupplier nanoTime) {
+
+  private static final String VIRTUAL_TIME = "reactor.test.scheduler.VirtualTimeScheduler";
+
+  /** The timebase of {@code scheduler}. */
+  static Timebase of(Scheduler scheduler) {
+    if (scheduler.getClass().getName().equals(VIRTUAL_TIME)) {
+      return new Timebase(scheduler, () -> scheduler.now(TimeUnit.NANOSECONDS));
+    }
+    return new Timebase(scheduler, System::nanoTime);
+  }
+
+  /** Now, in nanoseconds of an arbitrary origin. */
+  long now() {
+    return nanoTime.getAsLong();
+  }
+}
