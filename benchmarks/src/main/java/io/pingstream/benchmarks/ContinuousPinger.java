@@ -38,18 +38,21 @@ public final class ContinuousPinger {
           });
       Thread.sleep(3_000); // warm-up: every target has started
       double cpuStart = ProcessStats.cpuSeconds();
+      long allocatedStart = Allocation.allThreads();
       long resultsStart = results.get();
       long repliesStart = replies.get();
       long wallStart = System.nanoTime();
       Thread.sleep(duration * 1_000L);
       double cpu = ProcessStats.cpuSeconds() - cpuStart;
+      long allocated = Allocation.allThreads() - allocatedStart;
       double wall = (System.nanoTime() - wallStart) / 1e9;
       long probes = results.get() - resultsStart;
       long lost = probes - (replies.get() - repliesStart);
       subscription.dispose();
       System.out.printf("RESULT scenario=continuous tool=pingstream-pinger targets=%d duration_s=%d probes=%d loss=%d "
-              + "cpu_s=%.2f core_pct=%.1f cpu_s_per_1k=%.4f skipped=%d%n",
-          targets, duration, probes, lost, cpu, 100 * cpu / wall, cpu / (probes / 1000.0), pinger.skippedProbes());
+              + "cpu_s=%.2f core_pct=%.1f cpu_s_per_1k=%.4f allocated_b_per_probe=%d skipped=%d%n",
+          targets, duration, probes, lost, cpu, 100 * cpu / wall, cpu / (probes / 1000.0), allocated / Math.max(1, probes),
+          pinger.skippedProbes());
     }
   }
 }

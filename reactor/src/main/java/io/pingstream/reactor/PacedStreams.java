@@ -127,29 +127,34 @@ final class PacedStreams {
    * where probes are dropped: a tick that finds no demand downstream (the window of probes in
    * flight is full, or the previous tick still waits for its admission) is skipped and counted,
    * not queued; except that with {@code holdOne} the first such tick waits and goes out as soon
-   * as demand returns.
+   * as demand returns (from the thread that requests).
    */
   private Flux<Long> ticks(PacingClock clock, Duration offset, Duration interval, boolean holdOne) {
     return Flux.create(sink -> {
-      // Confined to the clock's worker, which runs the ticks and the demand callbacks.
-      var holding = new boolean[1];
+      // Whoever clears it sends the held tick: the clock, or the thread whose request came.
+      var holding = new AtomicBoolean();
       PacingClock.Ticker ticker = clock.schedule(offset, interval, missed -> {
         skipped.add(missed);
         if (sink.requestedFromDownstream() > 0) {
-          holding[0] = false;
+          if (holding.getAndSet(false)) {
+            skipped.increment(); // one tick goes for the held one and this one
+          }
           sink.next(0L);
-        } else if (holdOne && !holding[0]) {
-          holding[0] = true;
+        } else if (holdOne && holding.compareAndSet(false, true)) {
+          // A request may have come between the check and the flag.
+          if (sink.requestedFromDownstream() > 0 && holding.compareAndSet(true, false)) {
+            sink.next(0L);
+          }
         } else {
           skipped.increment();
         }
       });
-      sink.onRequest(n -> clock.execute(() -> {
-        if (holding[0] && sink.requestedFromDownstream() > 0) {
-          holding[0] = false;
+      // Called with each request, on the requesting thread; the sink serializes the emissions.
+      sink.onRequest(n -> {
+        if (holding.compareAndSet(true, false)) {
           sink.next(0L);
         }
-      }));
+      });
       sink.onDispose(ticker::cancel);
     }, FluxSink.OverflowStrategy.DROP);
   }
