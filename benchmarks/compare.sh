@@ -156,6 +156,8 @@ targets "$out/continuous.txt" "$cont_targets" burst
 for tick in 10 1; do
   java_main Continuous --targets "$cont_targets" --duration "$duration" --tick-ms "$tick" | collect
 done
+# The same through the Reactor API, as an application writes it: Pinger.pingAll.
+java_main ContinuousPinger --targets "$cont_targets" --duration "$duration" | collect
 if have fping; then
   # 10,000 targets at 1 Hz need 100,000 sequence numbers per 10 s: more than one fping has.
   run_fping fping-1proc continuous "-c $duration -p 1000 -i 0" "$out/continuous.txt"

@@ -7,14 +7,15 @@ import io.pingstream.reactor.StreamOptions;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The continuous scenario through the Reactor API: {@code Pinger.pingAll} over N targets at one
- * probe per second each, as an application would write it, against {@link Continuous} which
- * paces the engine with its own thread. Prints one {@code RESULT} line.
+ * Scenario 2, continuous, through the Reactor API: {@code Pinger.pingAll} over {@code --targets}
+ * loopback targets at one probe per second each, as an application would write it, where {@link
+ * Continuous} paces the engine with a thread of its own. Three unmeasured seconds come first
+ * (every target has started). Prints one {@code RESULT} line with the same fields as {@link
+ * Continuous}, plus the bytes allocated per probe by all threads.
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar io.pingstream.benchmarks.ContinuousPinger --targets 10000 --duration 20</pre>
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.pingstream.benchmarks.ContinuousPinger --targets 10000 --duration 60</pre>
  */
 public final class ContinuousPinger {
 
@@ -23,36 +24,46 @@ public final class ContinuousPinger {
   public static void main(String[] arguments) throws Exception {
     var args = new Args(arguments);
     int targets = args.integer("targets", 10_000);
-    int duration = args.integer("duration", 20);
+    int duration = args.integer("duration", 60);
     args.done();
+    if (duration < 1 || duration > 600) {
+      throw new IllegalArgumentException("duration must be in [1, 600] seconds, was " + duration);
+    }
     List<InetAddress> addresses = List.of(Targets.burst(targets));
-    try (var pinger = Pinger.create(PingOptions.defaults().policy(SelectionPolicy.RAW))) {
-      var results = new AtomicLong();
-      var replies = new AtomicLong();
+    var options = PingOptions.defaults().policy(SelectionPolicy.RAW).timeout(Duration.ofSeconds(1));
+    try (var pinger = Pinger.create(options)) {
+      var tally = new OutcomeTally();
       var subscription = pinger.pingAll(addresses, StreamOptions.every(Duration.ofSeconds(1)))
-          .subscribe(result -> {
-            results.incrementAndGet();
-            if (result.isReply()) {
-              replies.incrementAndGet();
-            }
-          });
-      Thread.sleep(3_000); // warm-up: every target has started
-      double cpuStart = ProcessStats.cpuSeconds();
+          .subscribe(result -> tally.count(result, null));
+      Thread.sleep(3_000);
+      double heapStart = ProcessStats.heapAfterGcMib();
+      tally.reset();
+      long skippedStart = pinger.skippedProbes();
+      var threadsStart = ThreadCpu.snapshot();
       long allocatedStart = Allocation.allThreads();
-      long resultsStart = results.get();
-      long repliesStart = replies.get();
-      long wallStart = System.nanoTime();
+      double cpuStart = ProcessStats.cpuSeconds();
+      long start = System.nanoTime();
       Thread.sleep(duration * 1_000L);
       double cpu = ProcessStats.cpuSeconds() - cpuStart;
+      double wall = (System.nanoTime() - start) / 1e9;
       long allocated = Allocation.allThreads() - allocatedStart;
-      double wall = (System.nanoTime() - wallStart) / 1e9;
-      long probes = results.get() - resultsStart;
-      long lost = probes - (replies.get() - repliesStart);
+      var report = new Report("continuous", "pingstream-pinger");
+      ThreadCpu.report(report, threadsStart);
+      long replies = tally.replies.sum();
+      long probes = replies + tally.timeouts.sum() + tally.errors.sum();
+      double heapEnd = ProcessStats.heapAfterGcMib();
       subscription.dispose();
-      System.out.printf("RESULT scenario=continuous tool=pingstream-pinger targets=%d duration_s=%d probes=%d loss=%d "
-              + "cpu_s=%.2f core_pct=%.1f cpu_s_per_1k=%.4f allocated_b_per_probe=%d skipped=%d%n",
-          targets, duration, probes, lost, cpu, 100 * cpu / wall, cpu / (probes / 1000.0), allocated / Math.max(1, probes),
-          pinger.skippedProbes());
+      report
+          .put("targets", targets).put("duration_s", duration).put("probes", probes)
+          .put("replies", replies).put("loss", probes - replies)
+          .put("timeouts", tally.timeouts.sum()).put("errors", tally.errors.sum())
+          .put("skipped", pinger.skippedProbes() - skippedStart)
+          .put("cpu_s", cpu, 2).put("wall_s", wall, 2)
+          .put("cpu_s_per_1000", cpu / (probes / 1000.0), 4).put("core_pct", 100 * cpu / wall, 1)
+          .put("alloc_bytes_per_probe", allocated / Math.max(1, probes))
+          .put("heap_start_mib", heapStart, 1).put("heap_end_mib", heapEnd, 1)
+          .put("retained_bytes_per_target", (heapEnd - heapStart) * 1024 * 1024 / targets, 0)
+          .print();
     }
   }
 }

@@ -8,7 +8,11 @@ final class Report {
   private final StringBuilder line = new StringBuilder("RESULT");
 
   Report(String scenario) {
-    put("scenario", scenario).put("tool", "pingstream");
+    this(scenario, "pingstream");
+  }
+
+  Report(String scenario, String tool) {
+    put("scenario", scenario).put("tool", tool);
   }
 
   Report put(String key, Object value) {

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * CPU seconds of this process's threads by role, from {@code /proc/self/task/*\/stat}: the
- * thread that sends ({@code main}), the engine's receive thread, the garbage collector, the JIT
+ * threads that send ({@code main}: the main thread, or Reactor's parallel workers that run the
+ * pacing clock), the engine's receive thread, the garbage collector, the JIT
  * and the rest. Threads that ended are not counted.
  */
 final class ThreadCpu {
@@ -52,7 +53,7 @@ final class ThreadCpu {
   }
 
   private static String role(String threadName) {
-    if (threadName.equals("java") || threadName.equals("main")) {
+    if (threadName.equals("java") || threadName.equals("main") || threadName.startsWith("parallel-")) {
       return "main";
     }
     if (threadName.startsWith("pingstream-rece")) {
