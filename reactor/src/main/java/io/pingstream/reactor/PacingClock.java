@@ -3,7 +3,6 @@ package io.pingstream.reactor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Operators;
@@ -31,8 +30,7 @@ final class PacingClock {
   private final long slackNanos;
 
   // Guarded by this.
-  private final PriorityQueue<Ticker> queue = new PriorityQueue<>();
-  private long scheduled;
+  private final TimingWheel wheel;
   private long lastWake = Long.MIN_VALUE / 2;
   private long wakeAt = Long.MAX_VALUE;
   /** Identifies the one wake-up that is current; earlier ones that were overtaken do nothing. */
@@ -45,6 +43,10 @@ final class PacingClock {
     this.time = time;
     this.worker = time.scheduler().createWorker();
     this.slackNanos = slack.toNanos();
+    if (Long.bitCount(slackNanos) != 1) {
+      throw new IllegalArgumentException("slack must be a power of two nanoseconds, was " + slack);
+    }
+    this.wheel = new TimingWheel(Long.numberOfTrailingZeros(slackNanos));
   }
 
   /**
@@ -64,9 +66,9 @@ final class PacingClock {
   Ticker schedule(Duration offset, Duration interval, Tick tick) {
     var ticker = new Ticker(interval.toNanos(), tick);
     synchronized (this) {
-      ticker.due = time.now() + offset.toNanos();
-      ticker.order = scheduled++;
-      queue.add(ticker);
+      long now = time.now();
+      ticker.due = now + offset.toNanos();
+      wheel.add(ticker, now);
       scheduleWake();
     }
     return ticker;
@@ -79,11 +81,10 @@ final class PacingClock {
 
   // Guarded by this.
   private void scheduleWake() {
-    Ticker next = queue.peek();
-    if (next == null) {
+    if (wheel.isEmpty()) {
       return;
     }
-    long at = Math.max(next.due, lastWake + slackNanos);
+    long at = Math.max(wheel.earliestDue(), lastWake + slackNanos);
     if (at < wakeAt) {
       // The wake-up scheduled before stays and finds itself overtaken: disposing it could
       // interrupt a thread that is firing ticks.
@@ -102,9 +103,7 @@ final class PacingClock {
       now = time.now();
       lastWake = now;
       wakeAt = Long.MAX_VALUE;
-      while (!queue.isEmpty() && queue.peek().due <= now) {
-        firing.add(queue.poll());
-      }
+      wheel.takeDue(now, firing);
     }
     for (Ticker ticker : firing) {
       if (!ticker.cancelled) {
@@ -114,7 +113,7 @@ final class PacingClock {
     synchronized (this) {
       for (Ticker ticker : firing) {
         if (!ticker.cancelled) {
-          queue.add(ticker);
+          wheel.add(ticker, now);
         }
       }
       scheduleWake();
@@ -136,14 +135,15 @@ final class PacingClock {
   }
 
   /** The ticks of one stream. */
-  static final class Ticker implements Comparable<Ticker> {
+  static final class Ticker {
 
     private final long intervalNanos;
     private final Tick tick;
-    // Guarded by the clock, except in fire, which the queue does not hold it during.
-    private long due;
-    private long order;
-    private volatile boolean cancelled;
+    // Guarded by the clock, except in fire, while the wheel does not hold the ticker.
+    long due;
+    /** The next ticker in the same slot of the wheel. */
+    Ticker next;
+    volatile boolean cancelled;
 
     private Ticker(long intervalNanos, Tick tick) {
       this.intervalNanos = intervalNanos;
@@ -153,13 +153,6 @@ final class PacingClock {
     /** Stops the ticks: none fires after this returns, unless one is firing now. */
     void cancel() {
       cancelled = true;
-    }
-
-    /** By due time; ticks due at one instant fire in the order they were scheduled. */
-    @Override
-    public int compareTo(Ticker other) {
-      int byDue = Long.compare(due, other.due);
-      return byDue != 0 ? byDue : Long.compare(order, other.order);
     }
 
     private void fire(long now) {

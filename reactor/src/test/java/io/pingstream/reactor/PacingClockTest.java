@@ -95,6 +95,44 @@ class PacingClockTest {
   }
 
   @Test
+  void ticksDueBeyondOneTurnOfTheWheelFireOnTime() {
+    // One turn of the wheel is 1,024 slacks (~8.6 s at this slack); these are due after 2 turns.
+    clock.schedule(Duration.ofSeconds(20), Duration.ofSeconds(30), missed -> fired.add("slow@" + now()));
+    clock.schedule(Duration.ZERO, Duration.ofSeconds(7), missed -> fired.add("fast@" + now()));
+
+    time.advanceTimeBy(Duration.ofSeconds(51));
+
+    assertThat(fired).containsExactly("fast@0", "fast@7000", "fast@14000", "slow@20000", "fast@21000", "fast@28000",
+        "fast@35000", "fast@42000", "fast@49000", "slow@50000");
+  }
+
+  @Test
+  void afterAPauseLongerThanATurnOfTheWheelEveryTickerFiresOnceAndKeepsItsGrid() {
+    // Monotonic clocks may start anywhere, negative included.
+    var nanos = new AtomicLong(-Duration.ofHours(1).toNanos());
+    var paused = new PacingClock(new Timebase(time, nanos::get), PacingClock.slack(SECOND));
+    List<String> ticks = new ArrayList<>();
+    paused.schedule(Duration.ofMillis(100), SECOND, missed -> ticks.add("A missed " + missed));
+    paused.schedule(Duration.ofMillis(600), SECOND, missed -> ticks.add("B missed " + missed));
+    nanos.addAndGet(Duration.ofMillis(700).toNanos());
+    time.advanceTimeBy(Duration.ofMillis(700));
+    assertThat(ticks).containsExactly("A missed 0", "B missed 0");
+
+    // 20 s pass before the next wake-up runs: A was due at 1.1 s, 2.1 s, ... 20.1 s.
+    nanos.addAndGet(Duration.ofSeconds(20).toNanos());
+    time.advanceTimeBy(Duration.ofMillis(400));
+    assertThat(ticks).containsExactly("A missed 0", "B missed 0", "A missed 19", "B missed 19");
+
+    // Both keep their phase: A at 21.1 s (0.4 s later), B at 21.6 s.
+    nanos.addAndGet(Duration.ofMillis(400).toNanos());
+    time.advanceTimeBy(Duration.ofMillis(400));
+    assertThat(ticks).hasSize(5).endsWith("A missed 0");
+    nanos.addAndGet(Duration.ofMillis(500).toNanos());
+    time.advanceTimeBy(Duration.ofMillis(500));
+    assertThat(ticks).hasSize(6).endsWith("B missed 0");
+  }
+
+  @Test
   void aCancelledTickerStopsAndTheOthersGoOn() {
     PacingClock.Ticker a = clock.schedule(Duration.ofMillis(100), SECOND, missed -> fired.add("A@" + now()));
     clock.schedule(Duration.ofMillis(100), SECOND, missed -> fired.add("B@" + now()));
