@@ -10,8 +10,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
-import reactor.core.publisher.Mono;
 
 /**
  * Paces probes by the clock: one stream per target, merged for a set of targets that may change.
@@ -102,64 +100,10 @@ final class PacedStreams {
   Flux<PingResult> target(InetAddress target, Duration offset, StreamOptions options, ProbeSettings settings, Admission admission) {
     int window = window(settings.timeout(), options.interval());
     PacingClock clock = clocks.forInterval(options.interval());
+    long count = options.count().orElse(Long.MAX_VALUE);
     // Opening the socket first keeps it off the clock: otherwise the first probe would leave
     // late, from another thread, and could overtake the second.
-    return prober.prepare(target).thenMany(Flux.defer(() -> {
-      if (!admission.limits()) {
-        Flux<?> ticks = limit(ticks(clock, offset, options.interval(), true), options);
-        return ticks.flatMapSequential(tick -> prober.probe(target, settings), window, 1);
-      }
-      Admission.Lane lane = admission.lane();
-      // The lane holds the tick that waits for its admission, so the clock holds none.
-      Flux<Admission.Permit> permits = ticks(clock, offset, options.interval(), false).concatMap(tick -> lane.admit(), 0);
-      return limit(permits, options)
-          .flatMapSequential(permit -> probe(target, settings, permit), window, 1)
-          .doFinally(signal -> lane.close());
-    }));
-  }
-
-  private static <T> Flux<T> limit(Flux<T> permits, StreamOptions options) {
-    return options.count().isPresent() ? permits.take(options.count().getAsLong()) : permits;
-  }
-
-  /**
-   * One target's ticks from the shared clock, each a probe to send. This is the only place
-   * where probes are dropped: a tick that finds no demand downstream (the window of probes in
-   * flight is full, or the previous tick still waits for its admission) is skipped and counted,
-   * not queued; except that with {@code holdOne} the first such tick waits and goes out as soon
-   * as demand returns (from the thread that requests).
-   */
-  private Flux<Long> ticks(PacingClock clock, Duration offset, Duration interval, boolean holdOne) {
-    return Flux.create(sink -> {
-      // Whoever clears it sends the held tick: the clock, or the thread whose request came.
-      var holding = new AtomicBoolean();
-      PacingClock.Ticker ticker = clock.schedule(offset, interval, missed -> {
-        skipped.add(missed);
-        if (sink.requestedFromDownstream() > 0) {
-          if (holding.getAndSet(false)) {
-            skipped.increment(); // one tick goes for the held one and this one
-          }
-          sink.next(0L);
-        } else if (holdOne && holding.compareAndSet(false, true)) {
-          // A request may have come between the check and the flag.
-          if (sink.requestedFromDownstream() > 0 && holding.compareAndSet(true, false)) {
-            sink.next(0L);
-          }
-        } else {
-          skipped.increment();
-        }
-      });
-      // Called with each request, on the requesting thread; the sink serializes the emissions.
-      sink.onRequest(n -> {
-        if (holding.compareAndSet(true, false)) {
-          sink.next(0L);
-        }
-      });
-      sink.onDispose(ticker::cancel);
-    }, FluxSink.OverflowStrategy.DROP);
-  }
-
-  private Mono<PingResult> probe(InetAddress target, ProbeSettings settings, Admission.Permit permit) {
-    return prober.probe(target, settings).doFinally(signal -> permit.release());
+    return prober.prepare(target).thenMany(new TargetStream(prober, target, settings, clock, offset, options.interval(), count,
+        window, admission.limits() ? admission : null, skipped));
   }
 }

@@ -363,6 +363,38 @@ class PacedStreamsTest {
   }
 
   @Test
+  void aProberThatThrowsInsteadOfReturningAMonoFailsTheStreamAndStopsTheClock() {
+    AtomicInteger attempts = new AtomicInteger();
+    Prober broken = (target, settings) -> {
+      attempts.incrementAndGet();
+      throw new IllegalStateException("no probe for you");
+    };
+
+    StepVerifier.withVirtualTime(() -> all(streams(broken), StreamOptions.every(Duration.ofMillis(100)), A), () -> time, Long.MAX_VALUE)
+        .expectSubscription()
+        .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(IllegalStateException.class).hasMessage("no probe for you"))
+        .verify(TIMEOUT);
+
+    time.advanceTimeBy(Duration.ofSeconds(1));
+    assertThat(attempts).hasValue(1);
+  }
+
+  @Test
+  void aProbeThatFailsAfterTheLastOneLeftFailsTheStreamInsteadOfCompletingIt() {
+    // Probe 0 replies at 150 ms; probe 1, the last, leaves at 100 ms and fails at 120 ms.
+    AtomicInteger index = new AtomicInteger();
+    Prober failingLast = (target, settings) -> Mono.defer(() -> index.getAndIncrement() == 0
+        ? Mono.delay(Duration.ofMillis(150), time).map(tick -> PingResult.reply(target, 0, Instant.EPOCH, Duration.ofMillis(150), 56, 64))
+        : Mono.delay(Duration.ofMillis(20), time).then(Mono.error(new IOException("engine closed"))));
+
+    StepVerifier.withVirtualTime(() -> all(streams(failingLast), StreamOptions.every(Duration.ofMillis(100)).count(2), A), () -> time, Long.MAX_VALUE)
+        .expectSubscription()
+        .expectNoEvent(Duration.ofMillis(120))
+        .expectErrorMessage("engine closed")
+        .verify(TIMEOUT);
+  }
+
+  @Test
   void theWindowCoversEveryProbeThatCanWaitForItsReplyAndIsCapped() {
     assertThat(PacedStreams.window(Duration.ofSeconds(1), Duration.ofSeconds(1))).isEqualTo(3);
     assertThat(PacedStreams.window(Duration.ofMillis(250), Duration.ofSeconds(1))).isEqualTo(3);

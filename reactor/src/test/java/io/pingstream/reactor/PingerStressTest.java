@@ -11,15 +11,23 @@ import io.pingstream.SelectionPolicy;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.scheduler.Schedulers;
 
 /** Many subscribers, cancels and threads through one shared Pinger. */
@@ -102,6 +110,74 @@ class PingerStressTest {
         assertThat(result.target().toString()).startsWith(prefix);
       });
     }
+    assertThat(pinger.engine().stats().inFlight()).isZero();
+  }
+
+  @ParameterizedTest(name = "maxInFlight {0}")
+  @ValueSource(ints = {0, 60})
+  void aSlowSubscriberRequestingFromAnotherThreadGetsEveryTargetsResultsOnceAndInSendOrder(int maxInFlight) throws Exception {
+    List<InetAddress> targets = new ArrayList<>();
+    for (int i = 1; i <= 200; i++) {
+      targets.add(InetAddress.getByName("127.8." + maxInFlight + "." + i));
+    }
+    // A window of 6 probes per target (20 ms timeout, 5 ms interval): the subscriber, far slower
+    // than the 40,000 results a second, makes every target hold ticks and skip others.
+    var options = StreamOptions.every(Duration.ofMillis(5)).count(40).probeSettings(pinger.options().probeSettings().timeout(Duration.ofMillis(20)));
+    if (maxInFlight > 0) {
+      options = options.maxInFlight(maxInFlight);
+    }
+    List<PingResult> results = Collections.synchronizedList(new ArrayList<>());
+    var done = new CompletableFuture<Void>();
+    var random = new Random(7);
+    long skippedBefore = pinger.skippedProbes();
+    var subscriber = new BaseSubscriber<PingResult>() {
+      @Override
+      protected void hookOnSubscribe(Subscription subscription) {
+        // no demand yet: the requester thread gives it
+      }
+
+      @Override
+      protected void hookOnNext(PingResult result) {
+        results.add(result);
+        if (random.nextInt(50) == 0) {
+          request(1); // from inside onNext too
+        }
+      }
+
+      @Override
+      protected void hookOnComplete() {
+        done.complete(null);
+      }
+
+      @Override
+      protected void hookOnError(Throwable error) {
+        done.completeExceptionally(error);
+      }
+    };
+    pinger.pingAll(targets, options).subscribe(subscriber);
+    Future<?> requester = threads.submit(() -> {
+      while (!done.isDone()) {
+        subscriber.request(1 + random.nextInt(16));
+        Thread.sleep(1);
+      }
+      return null;
+    });
+
+    done.get(60, TimeUnit.SECONDS);
+    requester.get(5, TimeUnit.SECONDS);
+
+    assertThat(results).hasSize(200 * 40);
+    assertThat(results).extracting(PingResult::outcome).containsOnly(PingOutcome.REPLY);
+    var byTarget = results.stream().collect(Collectors.groupingBy(PingResult::target));
+    assertThat(byTarget).hasSize(200).allSatisfy((target, ofTarget) -> {
+      assertThat(ofTarget).hasSize(40);
+      for (int i = 1; i < ofTarget.size(); i++) {
+        int step = (ofTarget.get(i).sequence() - ofTarget.get(i - 1).sequence()) & 0xFFFF;
+        assertThat(step).as("sequence step of %s at %d", target, i).isBetween(1, 0x7FFF);
+      }
+    });
+    assertThat(pinger.skippedProbes() - skippedBefore).as("ticks skipped while the subscriber lagged").isPositive();
+    awaitQuiet();
     assertThat(pinger.engine().stats().inFlight()).isZero();
   }
 
