@@ -26,8 +26,6 @@ final class PacedStreams {
 
   /** Upper bound of the per-target window, for long timeouts at short intervals. */
   static final int MAX_WINDOW = 1024;
-  /** Groups of targets, each merged by its own flatMap: about sqrt of the largest target sets. */
-  private static final int BUCKETS = 256;
 
   private final Prober prober;
   private final ProbeSettings defaultSettings;
@@ -60,25 +58,17 @@ final class PacedStreams {
       // Per subscription: limits are shared by this subscription's targets only.
       var admission = new Admission(options.rateLimit().orElse(0), options.maxInFlight().orElse(0), clocks.time());
       var targets = new TargetSet(options.interval());
-      return Flux.from(targetSets)
+      Flux<Flux<PingResult>> streams = Flux.from(targetSets)
           .concatMapIterable(targets::update)
           .doOnError(error -> admission.close())
-          // flatMap scans all its running inner streams as it drains; with 100,000 targets that
-          // would cost O(targets) per result. Buckets keep each flatMap small.
-          .groupBy(start -> bucket(start.target()))
-          // Every target stream runs until it completes, so no concurrency limit; prefetch 1 keeps
-          // the buffering in the target streams, which skip probes rather than buffer more.
-          .flatMap(bucket -> bucket.flatMap(start -> removable(start, target(start.target(), start.offset(), options, settings, admission)
-                  .doOnError(error -> admission.close())),
-              Integer.MAX_VALUE, 1), Integer.MAX_VALUE, 1)
+          .map(start -> removable(start, target(start.target(), start.offset(), options, settings, admission))
+              .doOnError(error -> admission.close()));
+      // Every target stream runs until it completes; each holds at most one result in the merge,
+      // keeping the buffering in the target streams, which skip probes rather than buffer more.
+      return new MergeStreams<>(streams)
           // Runs before the cancellation goes up to the target streams.
           .doOnCancel(admission::close);
     });
-  }
-
-  /** One of {@link #BUCKETS} groups of targets, spread by address. */
-  private static int bucket(InetAddress target) {
-    return Math.floorMod(target.hashCode() * 0x9E3779B9, BUCKETS);
   }
 
   /**

@@ -238,8 +238,8 @@ public final class Pinger implements AutoCloseable {
    * probes in flight, when a socket cannot be opened or the pinger is closed.
    *
    * <p>Backpressure: probes are skipped, never buffered without bound. A target keeps at most
-   * {@code ceil(timeout / interval) + 4} probes sent but not yet delivered (enough for every probe
-   * that can still be waiting for its reply; at most {@value PacedStreams#MAX_WINDOW} + 2). Once
+   * {@code ceil(timeout / interval) + 3} probes sent but not yet delivered (enough for every probe
+   * that can still be waiting for its reply; at most {@value PacedStreams#MAX_WINDOW} + 1). Once
    * a subscriber without demand holds that many, the probes that come due are not sent (see
    * {@link #skippedProbes()}), and the next one leaves as soon as demand returns. A skipped probe
    * counts in no statistics, and a count counts only probes sent. Even without demand, the

@@ -1,0 +1,111 @@
+package io.pingstream.reactor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+import reactor.test.publisher.TestPublisher;
+
+class MergeStreamsTest {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  @Test
+  void mergesEveryStreamAndCompletesWhenTheSourceAndAllStreamsHave() {
+    var merged = new MergeStreams<>(Flux.just(Flux.just(1, 2, 3), Flux.<Integer>empty(), Flux.just(4, 5)));
+
+    StepVerifier.create(merged.collectList())
+        .assertNext(values -> assertThat(values).containsExactlyInAnyOrder(1, 2, 3, 4, 5))
+        .expectComplete()
+        .verify(TIMEOUT);
+  }
+
+  @Test
+  void eachStreamIsAskedForOneValueAtATimeAndTheNextOnlyOnceThisOneIsDelivered() {
+    List<Long> requestsA = new ArrayList<>();
+    List<Long> requestsB = new ArrayList<>();
+    Flux<Integer> a = Flux.range(0, 100).doOnRequest(requestsA::add);
+    Flux<Integer> b = Flux.range(100, 100).doOnRequest(requestsB::add);
+
+    StepVerifier.create(new MergeStreams<>(Flux.just(a, b)), 0)
+        .expectSubscription()
+        .then(() -> {
+          // Nothing delivered yet: one value asked of each stream, and no more.
+          assertThat(requestsA).containsExactly(1L);
+          assertThat(requestsB).containsExactly(1L);
+        })
+        .thenRequest(3)
+        .expectNextCount(3)
+        .then(() -> assertThat(requestsA.size() + requestsB.size()).isEqualTo(2 + 3))
+        .thenCancel()
+        .verify(TIMEOUT);
+  }
+
+  @Test
+  void theFirstErrorFailsTheMergeAndCancelsTheOtherStreams() {
+    AtomicInteger cancelled = new AtomicInteger();
+    Sinks.Many<Integer> silent = Sinks.many().unicast().onBackpressureBuffer();
+    Flux<Integer> failing = Flux.error(new IllegalStateException("boom"));
+
+    StepVerifier.create(new MergeStreams<>(Flux.just(silent.asFlux().doOnCancel(cancelled::incrementAndGet), failing)))
+        .expectErrorMessage("boom")
+        .verify(TIMEOUT);
+
+    assertThat(cancelled).hasValue(1);
+  }
+
+  @Test
+  void cancellingCancelsTheSourceAndEveryStream() {
+    var source = TestPublisher.<Flux<Integer>>create();
+    AtomicInteger cancelled = new AtomicInteger();
+
+    StepVerifier.create(new MergeStreams<>(source))
+        .then(() -> {
+          source.next(Flux.<Integer>never().doOnCancel(cancelled::incrementAndGet));
+          source.next(Flux.<Integer>never().doOnCancel(cancelled::incrementAndGet));
+        })
+        .thenCancel()
+        .verify(TIMEOUT);
+
+    source.assertCancelled();
+    assertThat(cancelled).hasValue(2);
+  }
+
+  @Test
+  void streamsAddedLaterRunBesideTheEarlierOnesAndTheMergeWaitsForAll() {
+    var source = TestPublisher.<Flux<Integer>>create();
+    Sinks.Many<Integer> first = Sinks.many().unicast().onBackpressureBuffer();
+
+    StepVerifier.create(new MergeStreams<>(source))
+        .then(() -> source.next(first.asFlux()))
+        .then(() -> first.tryEmitNext(1))
+        .expectNext(1)
+        .then(() -> source.next(Flux.just(2)))
+        .expectNext(2)
+        .then(source::complete)
+        .expectNoEvent(Duration.ofMillis(50)) // the first stream still runs
+        .then(() -> first.tryEmitComplete())
+        .expectComplete()
+        .verify(TIMEOUT);
+  }
+
+  @Test
+  void manyStreamsFromManyThreadsAreMergedWithoutLossOrDuplicates() {
+    int streams = 2_000;
+    int each = 50;
+    Flux<Flux<Integer>> source = Flux.range(0, streams)
+        .map(i -> Flux.range(i * each, each).subscribeOn(Schedulers.parallel()));
+
+    StepVerifier.create(new MergeStreams<>(source).collectList())
+        .assertNext(values -> assertThat(values).hasSize(streams * each).doesNotHaveDuplicates())
+        .expectComplete()
+        .verify(Duration.ofSeconds(30));
+  }
+}
