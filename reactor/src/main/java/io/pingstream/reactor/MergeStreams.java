@@ -48,7 +48,7 @@ final class MergeStreams<T> extends Flux<T> {
     /** Streams with a value waiting, in the order their values came. */
     private final Queue<Inner<T>> ready = new ConcurrentLinkedQueue<>();
     private final Set<Inner<T>> running = ConcurrentHashMap.newKeySet();
-    private @Nullable Subscription source;
+    private volatile @Nullable Subscription source;
 
     volatile long requested;
     volatile int wip;
@@ -76,11 +76,17 @@ final class MergeStreams<T> extends Flux<T> {
 
     @Override
     public void onNext(Publisher<? extends T> stream) {
-      if (cancelled || error != null) {
+      if (stream == null) {
+        onError(new NullPointerException("the source emitted a null stream"));
         return;
       }
       var inner = new Inner<>(this);
       running.add(inner);
+      // After the add: a cancel or failure that ran meanwhile may not have seen this inner.
+      if (cancelled || error != null) {
+        running.remove(inner);
+        return;
+      }
       stream.subscribe(inner);
     }
 
@@ -134,6 +140,14 @@ final class MergeStreams<T> extends Flux<T> {
         upstream.cancel();
       }
       running.forEach(Inner::cancel);
+      running.clear();
+    }
+
+    /** Empties the queue, passing the values to the discard hook, as Reactor's operators do. */
+    private void discardReady() {
+      for (Inner<T> inner = ready.poll(); inner != null; inner = ready.poll()) {
+        Operators.onDiscard(inner.take(), actual.currentContext());
+      }
     }
 
     void completed(Inner<T> inner) {
@@ -151,13 +165,13 @@ final class MergeStreams<T> extends Flux<T> {
         long demand = requested;
         while (true) {
           if (cancelled) {
-            ready.clear();
+            discardReady();
             return;
           }
           Throwable failure = error;
           if (failure != null) {
             cancelled = true;
-            ready.clear();
+            discardReady();
             actual.onError(failure);
             return;
           }
@@ -231,7 +245,8 @@ final class MergeStreams<T> extends Flux<T> {
 
     @Override
     public void onError(Throwable failure) {
-      main.running.remove(this);
+      // Stays in running: removing it first would let a drain see every stream done and
+      // complete before the failure is recorded.
       main.fail(failure);
     }
 
