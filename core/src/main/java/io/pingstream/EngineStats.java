@@ -20,7 +20,9 @@ package io.pingstream;
  * @param otherIcmp other ICMP messages, and errors that do not quote a request of ours
  * @param receiveDropped datagrams the kernel dropped because the receive buffer was full
  *     ({@code SO_RXQ_OVFL}): replies, and also other queued datagrams such as transmit
- *     timestamps; raise {@link PingOptions#receiveBufferSize(int)} if this grows
+ *     timestamps; raise {@link PingOptions#receiveBufferSize(int)} if this grows. The kernel
+ *     reports its count with the next datagram it delivers, so drops at the end of a burst show
+ *     once another reply arrives
  * @param inFlight probes currently waiting for their outcome
  */
 public record EngineStats(

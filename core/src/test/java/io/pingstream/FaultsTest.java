@@ -69,11 +69,14 @@ class FaultsTest {
       for (var future : futures) {
         await(future);
       }
+      // The kernel reports its drop count (SO_RXQ_OVFL) with the next datagram it delivers:
+      // replies dropped at the end of the burst are known only once another one arrives.
+      assertThat(await(engine.ping(InetAddress.getByName("127.0.0.1"))).outcome()).isEqualTo(PingOutcome.REPLY);
       EngineStats stats = engine.stats();
       Figures.report("receive buffer overflow", stats, "");
 
       assertThat(stats.timeouts()).isPositive();
-      assertThat(stats.replies() + stats.timeouts()).isEqualTo(probes);
+      assertThat(stats.replies() + stats.timeouts()).isEqualTo(probes + 1);
       // Every lost reply was dropped by the kernel, and the kernel said so. Its count may be
       // higher: it covers every datagram refused for room, transmit timestamps included.
       assertThat(stats.receiveDropped()).isGreaterThanOrEqualTo(stats.timeouts());
