@@ -120,6 +120,9 @@ for run in $(seq "$runs"); do
     # shellcheck disable=SC2086
     java_main Burst --probes "$burst_probes" --targets "$burst_targets" --window "$window" $java_rounds | collect
   done
+  # Like fping, which stamps receive only: no kernel transmit timestamps.
+  # shellcheck disable=SC2086
+  java_main Burst --probes "$burst_probes" --targets "$burst_targets" --window 1024 --tx-timestamps off $java_rounds | collect
   for mode in threads single mmsg; do
     benchmarks/target/c/burst "$burst_probes" "$burst_targets" 1000 4194304 "$mode" | collect
   done

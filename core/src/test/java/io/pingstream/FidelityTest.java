@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pingstream.testing.NetNamespace;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,6 +40,27 @@ class FidelityTest {
       // A wall-clock adjustment between a probe's send and its reply makes the engine fall back
       // to the JVM's clock for that probe rather than report a skewed RTT; it is rare.
       assertThat(kernelTimed).isGreaterThanOrEqualTo(18);
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"RAW, 127.0.0.1", "RAW, ::1", "DGRAM, 127.0.0.1", "DGRAM, ::1"})
+  void withoutTransmitTimestampsTheRoundTripStartsAtTheJvmsSend(SelectionPolicy policy, String address) throws Exception {
+    requireNamespaces();
+    var target = InetAddress.getByName(address);
+    try (var ns = NetNamespace.create().allowDgram();
+        var engine = PingEngine.create(PingOptions.defaults().policy(policy).namespace(ns.path()).transmitTimestamps(false))) {
+      int receiveTimed = 0;
+      for (int i = 0; i < 20; i++) {
+        PingResult result = await(engine.ping(target));
+
+        assertThat(result.outcome()).isEqualTo(PingOutcome.REPLY);
+        assertThat(result.timestampSource()).isNotEqualTo(Optional.of(TimestampSource.KERNEL));
+        if (result.timestampSource().orElseThrow() == TimestampSource.KERNEL_RECEIVE) {
+          receiveTimed++;
+        }
+      }
+      assertThat(receiveTimed).isGreaterThanOrEqualTo(18); // as above, a clock step falls back to USER
     }
   }
 

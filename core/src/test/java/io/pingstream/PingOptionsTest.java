@@ -22,13 +22,14 @@ class PingOptionsTest {
     assertThat(options.receiveBufferSize()).isEqualTo(4 << 20);
     assertThat(options.sendBufferSize()).isZero();
     assertThat(options.namespace()).isEmpty();
+    assertThat(options.transmitTimestamps()).isTrue();
   }
 
   @Test
   void settersReturnCopiesAndLeaveTheOriginalAlone() {
     var defaults = PingOptions.defaults();
     var changed = defaults.policy(SelectionPolicy.RAW).timeout(Duration.ofMillis(250)).size(1500).ttl(3).tos(0x10)
-        .receiveBufferSize(1 << 20).sendBufferSize(65536).namespace(Path.of("/run/netns/blue"));
+        .receiveBufferSize(1 << 20).sendBufferSize(65536).namespace(Path.of("/run/netns/blue")).transmitTimestamps(false);
     assertThat(changed.policy()).isEqualTo(SelectionPolicy.RAW);
     assertThat(changed.timeout()).isEqualTo(Duration.ofMillis(250));
     assertThat(changed.size()).isEqualTo(1500);
@@ -37,7 +38,9 @@ class PingOptionsTest {
     assertThat(changed.receiveBufferSize()).isEqualTo(1 << 20);
     assertThat(changed.sendBufferSize()).isEqualTo(65536);
     assertThat(changed.namespace()).contains(Path.of("/run/netns/blue"));
+    assertThat(changed.transmitTimestamps()).isFalse();
     assertThat(defaults.policy()).isEqualTo(SelectionPolicy.DGRAM_RAW);
+    assertThat(defaults.transmitTimestamps()).isTrue();
     assertThat(defaults.ttl()).isEmpty();
   }
 

@@ -13,8 +13,9 @@ import java.util.Arrays;
  * compiles the hot path; the first one's rate is {@code cold_rate}), then {@code --rounds}
  * measured bursts, and prints their median replies per second (first send to last outcome),
  * their range, the loss summed over them, and the CPU per probe of the whole process and of
- * each thread role. {@code --timeout-ms} is the probe timeout (1 s, the engine's default): the
- * engine keeps an answered probe until then, so it sets how many probes the table holds.
+ * each thread role. {@code --timeout-ms} is the probe timeout (1 s, the engine's default).
+ * {@code --tx-timestamps off} runs without kernel transmit timestamps, as fping does (it stamps
+ * receive only); the result then says {@code config=tx-timestamps-off}.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.pingstream.benchmarks.Burst --probes 100000 --targets 1000</pre>
  */
@@ -31,11 +32,16 @@ public final class Burst {
     int warmup = args.integer("warmup", 3);
     int rounds = args.integer("rounds", 5);
     int timeoutMillis = args.integer("timeout-ms", 1_000);
+    String transmitStamps = args.string("tx-timestamps", "on");
     args.done();
+    if (!transmitStamps.equals("on") && !transmitStamps.equals("off")) {
+      throw new IllegalArgumentException("tx-timestamps must be on or off, was " + transmitStamps);
+    }
 
     InetAddress[] targets = Targets.burst(targetCount);
     var options = PingOptions.defaults()
-        .policy(SelectionPolicy.RAW).timeout(Duration.ofMillis(timeoutMillis)).receiveBufferSize(receiveBuffer);
+        .policy(SelectionPolicy.RAW).timeout(Duration.ofMillis(timeoutMillis)).receiveBufferSize(receiveBuffer)
+        .transmitTimestamps(transmitStamps.equals("on"));
     try (var engine = PingEngine.create(options)) {
       double coldRate = -1;
       for (int round = 0; round < warmup; round++) {
@@ -61,7 +67,11 @@ public final class Burst {
       }
       double cpu = ProcessStats.cpuSeconds() - cpuBefore;
       Arrays.sort(rates);
-      var report = new Report("burst")
+      var report = new Report("burst");
+      if (transmitStamps.equals("off")) {
+        report.put("config", "tx-timestamps-off");
+      }
+      report
           .put("probes", probes).put("targets", targetCount).put("window", window).put("rcvbuf", receiveBuffer)
           .put("timeout_ms", timeoutMillis).put("rounds", rounds).put("replies", replies).put("loss", lost)
           .put("receive_dropped", dropped).put("late", late)

@@ -110,7 +110,7 @@ final class IcmpSocket {
         // DGRAM sockets learn of ICMP errors only through the error queue.
         socket.trySetInt(ipLevel, ipv6 ? LibC.IPV6_RECVERR : LibC.IP_RECVERR, 1);
       }
-      TimestampSource timestamps = socket.enableTimestamps(KernelFeatures.perPacketTimestampKey());
+      TimestampSource timestamps = socket.enableTimestamps(options.transmitTimestamps() && KernelFeatures.perPacketTimestampKey());
       socket.trySetInt(ipLevel, ipv6 ? LibC.IPV6_RECVHOPLIMIT : LibC.IP_RECVTTL, 1);
       socket.trySetInt(LibC.SOL_SOCKET, LibC.SO_RXQ_OVFL, 1);
       int ttl = options.ttl().orElse(SYSTEM_TTL);
