@@ -16,11 +16,12 @@ import reactor.core.publisher.Flux;
  * Knows nothing of sockets (probes go through a {@link Prober}) and takes time from shared {@link
  * PacingClocks}, so tests drive it with virtual time.
  *
- * <p>Per target: a {@link PacingClock} ticks every interval; each tick starts a probe at once,
- * without waiting for earlier probes to finish, unless the target's window of probes in flight
- * is full (then the tick is skipped and counted). With a rate or in-flight limit, a tick first
- * asks the {@link Admission} for a permit, one request at a time. Results are re-ordered into
- * send order.
+ * <p>Per target, a {@link TargetStream}: a {@link PacingClock} ticks every interval; each tick
+ * starts a probe at once, without waiting for earlier probes to finish, unless the target's
+ * window of undelivered probes is full (then the tick waits, one at most, and later ones are
+ * skipped and counted). With a rate or in-flight limit, a tick first asks the {@link Admission}
+ * for a permit, one request at a time. Results come in send order. {@link MergeStreams} merges
+ * the targets.
  */
 final class PacedStreams {
 

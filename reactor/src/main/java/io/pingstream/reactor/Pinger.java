@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -53,7 +54,7 @@ public final class Pinger implements AutoCloseable {
   private final HostResolver resolver;
   private final Prober prober;
   private final LongAdder skipped = new LongAdder();
-  private volatile PacingClocks clocks;
+  private volatile @Nullable PacingClocks clocks;
 
   private Pinger(PingEngine engine, AddressPreference addressPreference) {
     this.engine = engine;
@@ -231,9 +232,11 @@ public final class Pinger implements AutoCloseable {
    * Schedulers#parallel()} paces all the streams of a pinger and sends the probes that are due
    * together, waking at most once per slack: a probe leaves up to an eighth of the interval late
    * (at most 10 ms, so ~8 ms at 1 s), while the average interval stays exact. That batching is
-   * what lets one pinger watch 10,000 targets at 1 Hz on a fraction of a core. Results are emitted in send order (a
-   * reply waits for the outcome of earlier probes, at most their timeout), one per probe sent,
-   * errors ({@link PingOutcome#ERROR}) included as values. With a count the {@code Flux}
+   * what lets one pinger watch 10,000 targets at 1 Hz on a fraction of a core.
+   *
+   * <p>Results are emitted in send order (a reply waits for the outcome of earlier probes, at
+   * most their timeout), one per probe sent, errors ({@link PingOutcome#ERROR}) included as
+   * values. With a count the {@code Flux}
    * completes after the last result; without one it never completes. It fails, cancelling the
    * probes in flight, when a socket cannot be opened or the pinger is closed.
    *

@@ -22,8 +22,7 @@ import reactor.util.context.Context;
  * The paced probes of one target, as one hand-written operator: per probe it allocates one slot
  * and subscribes to the prober's {@code Mono}. The same stream built from Reactor operators
  * (ticks, {@code flatMapSequential}, {@code concatMap} over the admission) allocated 80 B more per
- * probe and cost ~10% more CPU with 10,000 targets, much of it in G1 refining the references
- * those long-lived operators store per probe.
+ * probe and cost ~8% more CPU with 10,000 targets at 1 Hz, with the GC threads twice as busy.
  *
  * <p>Each tick of the {@link PacingClock} sends a probe unless {@code window} probes are already
  * sent and not yet delivered, or the previous tick still waits for its {@link Admission}; such a
@@ -35,6 +34,9 @@ import reactor.util.context.Context;
  * results complete on any thread and are delivered by whichever thread drains.
  */
 final class TargetStream extends Flux<PingResult> {
+
+  private static final AtomicLongFieldUpdater<Probes> REQUESTED = AtomicLongFieldUpdater.newUpdater(Probes.class, "requested");
+  private static final AtomicIntegerFieldUpdater<Probes> WIP = AtomicIntegerFieldUpdater.newUpdater(Probes.class, "wip");
 
   private final Prober prober;
   private final InetAddress target;
@@ -354,9 +356,4 @@ final class TargetStream extends Flux<PingResult> {
       }
     }
   }
-
-  @SuppressWarnings("rawtypes")
-  private static final AtomicLongFieldUpdater<Probes> REQUESTED = AtomicLongFieldUpdater.newUpdater(Probes.class, "requested");
-  @SuppressWarnings("rawtypes")
-  private static final AtomicIntegerFieldUpdater<Probes> WIP = AtomicIntegerFieldUpdater.newUpdater(Probes.class, "wip");
 }
