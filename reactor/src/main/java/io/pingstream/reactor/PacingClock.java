@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
@@ -105,20 +106,24 @@ final class PacingClock {
       wakeAt = Long.MAX_VALUE;
       wheel.takeDue(now, firing);
     }
-    for (Ticker ticker : firing) {
-      if (!ticker.cancelled) {
-        ticker.fire(now);
-      }
-    }
-    synchronized (this) {
+    try {
       for (Ticker ticker : firing) {
         if (!ticker.cancelled) {
-          wheel.add(ticker, now);
+          ticker.fire(now);
         }
       }
-      scheduleWake();
+    } finally {
+      // Even after a fatal error from a tick: the other streams' tickers go back on the clock.
+      synchronized (this) {
+        for (Ticker ticker : firing) {
+          if (!ticker.cancelled) {
+            wheel.add(ticker, now);
+          }
+        }
+        scheduleWake();
+      }
+      firing.clear();
     }
-    firing.clear();
   }
 
   /** What a ticker runs. */
@@ -138,7 +143,8 @@ final class PacingClock {
   static final class Ticker {
 
     private final long intervalNanos;
-    private final Tick tick;
+    /** Null once cancelled: the wheel may hold a cancelled ticker until its slot comes round. */
+    private volatile @Nullable Tick tick;
     // Guarded by the clock, except in fire, while the wheel does not hold the ticker.
     long due;
     /** The next ticker in the same slot of the wheel. */
@@ -153,17 +159,22 @@ final class PacingClock {
     /** Stops the ticks: none fires after this returns, unless one is firing now. */
     void cancel() {
       cancelled = true;
+      tick = null;
     }
 
     private void fire(long now) {
       long missed = (now - due) / intervalNanos;
       due += (missed + 1) * intervalNanos;
+      Tick current = tick;
+      if (current == null) {
+        return;
+      }
       try {
-        tick.fire(missed);
+        current.fire(missed);
       } catch (Throwable error) {
         // One stream's failure must not stop the others' clock.
         Exceptions.throwIfJvmFatal(error);
-        cancelled = true;
+        cancel();
         Operators.onErrorDropped(error, Context.empty());
       }
     }

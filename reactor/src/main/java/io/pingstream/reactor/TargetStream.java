@@ -149,7 +149,12 @@ final class TargetStream extends Flux<PingResult> {
         }
       }
       if (ask) {
-        lane.admit().subscribe(permit -> clock.execute(() -> admitted(permit)), this::fail);
+        try {
+          lane.admit().subscribe(permit -> clock.execute(() -> admitted(permit)), this::fail);
+        } catch (Throwable failure) {
+          Exceptions.throwIfFatal(failure);
+          fail(failure);
+        }
       } else {
         send(null);
       }

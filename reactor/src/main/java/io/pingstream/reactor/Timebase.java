@@ -2,6 +2,7 @@ package io.pingstream.reactor;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -22,10 +23,22 @@ record Timebase(Scheduler scheduler, LongSupplier nanoTime) {
 
   /** The timebase of {@code scheduler}. */
   static Timebase of(Scheduler scheduler) {
-    if (scheduler.getClass().getName().equals(VIRTUAL_TIME)) {
+    if (unwrap(scheduler).getClass().getName().equals(VIRTUAL_TIME)) {
       return new Timebase(scheduler, () -> scheduler.now(TimeUnit.NANOSECONDS));
     }
     return new Timebase(scheduler, System::nanoTime);
+  }
+
+  /**
+   * The scheduler behind Reactor's cached ones: under virtual time, {@code Schedulers.parallel()}
+   * is a cache entry that wraps the virtual-time scheduler.
+   */
+  private static Scheduler unwrap(Scheduler scheduler) {
+    Scheduler current = scheduler;
+    while (current instanceof Supplier<?> cache && cache.get() instanceof Scheduler inner && inner != current) {
+      current = inner;
+    }
+    return current;
   }
 
   /** Now, in nanoseconds of an arbitrary origin. */

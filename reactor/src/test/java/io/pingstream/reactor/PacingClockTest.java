@@ -8,7 +8,9 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -161,6 +163,27 @@ class PacingClockTest {
   }
 
   @Test
+  void aFatalErrorFromOneTickLeavesTheOtherTickersOnTheClock() throws Exception {
+    // On a real scheduler: virtual time cannot go on once a task has thrown out of it.
+    var single = Schedulers.newSingle("pacing-test");
+    try {
+      var real = new PacingClock(Timebase.of(single), PacingClock.slack(Duration.ofMillis(50)));
+      var ticksOfB = new CountDownLatch(5);
+      var thrown = new AtomicBoolean();
+      real.schedule(Duration.ZERO, Duration.ofMillis(50), missed -> {
+        if (!thrown.getAndSet(true)) {
+          throw new NoClassDefFoundError("fatal, rethrown by the clock (expected in this test)");
+        }
+      });
+      real.schedule(Duration.ZERO, Duration.ofMillis(50), missed -> ticksOfB.countDown());
+
+      assertThat(ticksOfB.await(5, TimeUnit.SECONDS)).as("B ticks on after A's fatal error").isTrue();
+    } finally {
+      single.dispose();
+    }
+  }
+
+  @Test
   void realSchedulersAreTimedByTheMonotonicClockAndVirtualTimeByItsOwn() {
     time.advanceTimeBy(Duration.ofHours(5));
     assertThat(Timebase.of(time).now()).isEqualTo(Duration.ofHours(5).toNanos());
@@ -168,6 +191,15 @@ class PacingClockTest {
     long before = System.nanoTime();
     long now = Timebase.of(Schedulers.parallel()).now();
     assertThat(now).isBetween(before, System.nanoTime());
+
+    // Under StepVerifier.withVirtualTime, Schedulers.parallel() is a cache entry wrapping it.
+    var installed = VirtualTimeScheduler.getOrSet();
+    try {
+      installed.advanceTimeBy(Duration.ofMinutes(3));
+      assertThat(Timebase.of(Schedulers.parallel()).now()).isEqualTo(Duration.ofMinutes(3).toNanos());
+    } finally {
+      VirtualTimeScheduler.reset();
+    }
   }
 
   private long now() {

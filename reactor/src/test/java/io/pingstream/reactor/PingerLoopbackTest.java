@@ -116,6 +116,21 @@ class PingerLoopbackTest {
   }
 
   @Test
+  void streamsArePacedByVirtualTimeWhenATestSwapsTheSchedulers() throws Exception {
+    var target = InetAddress.getByName("127.0.0.1");
+    // With the socket open, the stream starts on subscription, before virtual time moves.
+    pinger.probe(target).block(Duration.ofSeconds(5));
+
+    // Three probes a minute apart in virtual time; the replies come in real time.
+    StepVerifier.withVirtualTime(() -> pinger.stream(target, StreamOptions.every(Duration.ofMinutes(1)).count(3)))
+        .expectSubscription()
+        .thenAwait(Duration.ofMinutes(2))
+        .expectNextCount(3)
+        .expectComplete()
+        .verify(Duration.ofSeconds(10));
+  }
+
+  @Test
   void pingAllProbesSeveralTargetsAndTagsEachResultWithItsTarget() throws Exception {
     List<InetAddress> targets = new ArrayList<>();
     for (int i = 1; i <= 5; i++) {
