@@ -75,6 +75,11 @@ final class PacingClock {
     return ticker;
   }
 
+  /** Tickers held, for tests: a cancelled one stays until its slot comes round (one interval). */
+  synchronized int tickers() {
+    return wheel.size();
+  }
+
   /** Runs {@code task} on the clock's worker, after any tick that runs now. */
   void execute(Runnable task) {
     worker.schedule(task);

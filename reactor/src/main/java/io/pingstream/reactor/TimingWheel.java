@@ -31,6 +31,11 @@ final class TimingWheel {
     return size == 0;
   }
 
+  /** Tickers in the wheel, cancelled ones included until their slot comes round. */
+  int size() {
+    return size;
+  }
+
   /** Adds {@code ticker} to the slot of its due time, or to the next slot if that one is past. */
   void add(PacingClock.Ticker ticker, long now) {
     if (size == 0) {

@@ -271,6 +271,36 @@ class PacedStreamsTest {
   }
 
   @Test
+  void churningTheTargetSetLeavesNothingBehindOnTheClockOrInFlight() {
+    var prober = FakeProber.replyingAfter(time, Duration.ofMillis(300));
+    var clocks = new PacingClocks(Timebase.of(time));
+    var streams = new PacedStreams(prober, ProbeSettings.defaults(), clocks, skipped, recorder);
+    Sinks.Many<Collection<InetAddress>> sets = Sinks.many().unicast().onBackpressureBuffer();
+    List<PingResult> results = new ArrayList<>();
+    Disposable subscription = streams.pingAll(sets.asFlux(), StreamOptions.every(Duration.ofSeconds(1))).subscribe(results::add);
+
+    // 200 sets of 100 targets, each replacing half of the previous one, 250 ms apart.
+    for (int round = 0; round < 200; round++) {
+      List<InetAddress> set = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        set.add(address("127.2." + ((round + i / 50) % 256) + "." + (i % 50)));
+      }
+      sets.tryEmitNext(set);
+      time.advanceTimeBy(Duration.ofMillis(250));
+    }
+    PacingClock clock = clocks.forInterval(Duration.ofSeconds(1));
+    // The running 100, and at most the 200 removed within the last interval.
+    assertThat(clock.tickers()).isBetween(100, 300);
+    subscription.dispose();
+    time.advanceTimeBy(Duration.ofSeconds(1));
+
+    assertThat(clock.tickers()).as("tickers left one interval after the end").isZero();
+    assertThat(prober.inFlight()).isZero();
+    assertThat(results).isNotEmpty();
+    assertThat(removedTargets).hasSizeGreaterThan(9_000);
+  }
+
+  @Test
   void aTargetThatFinishedItsCountIsNotRestartedWhileItStays() {
     var prober = FakeProber.replyingAfter(time, Duration.ofMillis(1));
     Sinks.Many<Collection<InetAddress>> sets = Sinks.many().unicast().onBackpressureBuffer();
