@@ -5,6 +5,7 @@ import io.pingstream.PingEngine;
 import io.pingstream.PingResult;
 import io.pingstream.ProbeSettings;
 import java.net.InetAddress;
+import java.util.concurrent.CompletableFuture;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -25,6 +26,12 @@ final class EngineProber implements Prober {
     Mono<PingResult> send = Mono.fromFuture(() -> engine.ping(target, settings), false);
     // Paced streams assemble a probe per tick, with the socket long open: skip the check then.
     return engine.socketMode(IpFamily.of(target)).isPresent() ? send : prepare(target).then(send);
+  }
+
+  @Override
+  public CompletableFuture<PingResult> send(InetAddress target, ProbeSettings settings) {
+    // The engine's own future, with no Mono around it, once the socket is open.
+    return engine.socketMode(IpFamily.of(target)).isPresent() ? engine.ping(target, settings) : Prober.super.send(target, settings);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.pingstream.reactor;
 import io.pingstream.PingResult;
 import io.pingstream.ProbeSettings;
 import java.net.InetAddress;
+import java.util.concurrent.CompletableFuture;
 import reactor.core.publisher.Mono;
 
 /**
@@ -17,6 +18,16 @@ interface Prober {
    * forgets the probe.
    */
   Mono<PingResult> probe(InetAddress target, ProbeSettings settings);
+
+  /**
+   * Sends a probe now, as subscribing to {@link #probe} would, and returns its outcome as a
+   * future (completed with null if the probe's {@code Mono} completes empty); cancelling the
+   * future forgets the probe. Paced streams send this way: it costs less per probe than
+   * subscribing to a {@code Mono}.
+   */
+  default CompletableFuture<PingResult> send(InetAddress target, ProbeSettings settings) {
+    return probe(target, settings).toFuture();
+  }
 
   /**
    * Gets ready to probe {@code target} (opens its socket), so that a stream's probes all leave

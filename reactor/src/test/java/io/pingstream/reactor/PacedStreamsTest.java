@@ -375,6 +375,54 @@ class PacedStreamsTest {
   }
 
   @Test
+  void aProbeWhoseMonoIsEmptyDeliversNothingAndItsTargetGoesOn() {
+    AtomicInteger index = new AtomicInteger();
+    Prober emptyFirst = (target, settings) -> Mono.defer(() -> {
+      int i = index.getAndIncrement();
+      return i == 0 ? Mono.empty() : Mono.just(PingResult.reply(target, i, Instant.EPOCH, Duration.ofMillis(1), 56, 64));
+    });
+
+    StepVerifier.withVirtualTime(() -> all(streams(emptyFirst), StreamOptions.every(Duration.ofMillis(100)).count(3), A), () -> time, Long.MAX_VALUE)
+        .expectSubscription()
+        .thenAwait(Duration.ofMillis(100))
+        .assertNext(result -> assertThat(result.sequence()).isEqualTo(1))
+        .thenAwait(Duration.ofMillis(100))
+        .assertNext(result -> assertThat(result.sequence()).isEqualTo(2))
+        .expectComplete().verify(TIMEOUT);
+  }
+
+  @Test
+  void aSubscriberThatThrowsAsAProbeCompletesIsReportedToTheDroppedErrorHookNotSwallowed() {
+    // Against the spec, but a future would swallow it without a trace.
+    List<Throwable> dropped = new java.util.concurrent.CopyOnWriteArrayList<>();
+    reactor.core.publisher.Hooks.onErrorDropped(dropped::add);
+    try {
+      var prober = FakeProber.replyingAfter(time, Duration.ofMillis(5));
+      all(streams(prober), StreamOptions.every(Duration.ofMillis(100)).count(1), A).subscribe(new reactor.core.CoreSubscriber<PingResult>() {
+        @Override
+        public void onSubscribe(org.reactivestreams.Subscription subscription) {
+          subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(PingResult result) {
+          throw new IllegalStateException("subscriber bug");
+        }
+
+        @Override
+        public void onError(Throwable error) {}
+
+        @Override
+        public void onComplete() {}
+      });
+      time.advanceTimeBy(Duration.ofMillis(10));
+      assertThat(dropped).extracting(Throwable::getMessage).containsExactly("subscriber bug");
+    } finally {
+      reactor.core.publisher.Hooks.resetOnErrorDropped();
+    }
+  }
+
+  @Test
   void aProbeThatFailsFailsTheStreamAndStopsTheClock() {
     AtomicInteger attempts = new AtomicInteger();
     Prober noSocket = (target, settings) -> Mono.defer(() -> {
