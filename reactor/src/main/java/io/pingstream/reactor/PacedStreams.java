@@ -6,7 +6,6 @@ import io.pingstream.ProbeSettings;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -62,8 +61,7 @@ final class PacedStreams {
       Flux<Flux<PingResult>> streams = Flux.from(targetSets)
           .concatMapIterable(targets::update)
           .doOnError(error -> admission.close())
-          .map(start -> removable(start, target(start.target(), start.offset(), options, settings, admission))
-              .doOnError(error -> admission.close()));
+          .map(start -> target(start, options, settings, admission));
       // Every target stream runs until it completes; each holds at most one result in the merge,
       // keeping the buffering in the target streams, which skip probes rather than buffer more.
       return new MergeStreams<>(streams)
@@ -72,29 +70,12 @@ final class PacedStreams {
     });
   }
 
-  /**
-   * Ends a target's stream when the target leaves the set, and then, once its probes in flight
-   * are cancelled, tells the recorder, so that metrics drop the target's series.
-   */
-  private Flux<PingResult> removable(TargetSet.Start start, Flux<PingResult> stream) {
-    var removed = new AtomicBoolean();
-    return stream
-        .takeUntilOther(start.stop().doOnNext(stop -> removed.set(true)))
-        .doFinally(signal -> {
-          if (removed.get()) {
-            recorder.targetRemoved(start.target());
-          }
-        });
-  }
-
-  /** The paced stream of one target; its first probe is due after {@code offset}. */
-  Flux<PingResult> target(InetAddress target, Duration offset, StreamOptions options, ProbeSettings settings, Admission admission) {
+  /** The paced stream of one target: it ends when the target leaves its set. */
+  private Flux<PingResult> target(TargetSet.Start start, StreamOptions options, ProbeSettings settings, Admission admission) {
     int window = window(settings.timeout(), options.interval());
     PacingClock clock = clocks.forInterval(options.interval());
     long count = options.count().orElse(Long.MAX_VALUE);
-    // Opening the socket first keeps it off the clock: otherwise the first probe would leave
-    // late, from another thread, and could overtake the second.
-    return prober.prepare(target).thenMany(new TargetStream(prober, target, settings, clock, offset, options.interval(), count,
-        window, admission.limits() ? admission : null, skipped));
+    return new TargetStream(prober, start, settings, clock, options.interval(), count, window,
+        admission.limits() ? admission : null, skipped, recorder);
   }
 }

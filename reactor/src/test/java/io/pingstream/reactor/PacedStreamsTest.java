@@ -271,6 +271,70 @@ class PacedStreamsTest {
   }
 
   @Test
+  void aRemovedTargetIsReportedOnceItsProbesInFlightAreCancelled() {
+    var prober = FakeProber.replyingAfter(time, Duration.ofMillis(500));
+    List<Integer> inFlightWhenReported = new ArrayList<>();
+    io.pingstream.PingRecorder reportingInFlight = new io.pingstream.PingRecorder() {
+      @Override
+      public void targetRemoved(InetAddress target) {
+        inFlightWhenReported.add(prober.inFlight());
+      }
+    };
+    var streams = new PacedStreams(prober, ProbeSettings.defaults(), new PacingClocks(Timebase.of(time)), skipped, reportingInFlight);
+    Sinks.Many<Collection<InetAddress>> sets = Sinks.many().unicast().onBackpressureBuffer();
+    List<PingResult> results = new ArrayList<>();
+    Disposable subscription = streams.pingAll(sets.asFlux(), StreamOptions.every(Duration.ofSeconds(1))).subscribe(results::add);
+
+    sets.tryEmitNext(List.of(A));
+    time.advanceTimeBy(Duration.ofMillis(200));
+    assertThat(prober.inFlight()).isEqualTo(1);
+    sets.tryEmitNext(List.of());
+    time.advanceTimeBy(Duration.ofSeconds(2));
+    subscription.dispose();
+
+    assertThat(inFlightWhenReported).containsExactly(0);
+    assertThat(prober.cancelled()).isEqualTo(1);
+    assertThat(prober.sends()).hasSize(1);
+    assertThat(results).isEmpty();
+  }
+
+  @Test
+  void aTargetRemovedWhileItsSocketOpensSendsNothingAndStopsWaitingForTheSocket() {
+    var replying = FakeProber.replyingAfter(time, Duration.ofMillis(1));
+    var preparations = new AtomicInteger();
+    var abandoned = new AtomicInteger();
+    Prober slowToOpen = new Prober() {
+      @Override
+      public Mono<PingResult> probe(InetAddress target, ProbeSettings settings) {
+        return replying.probe(target, settings);
+      }
+
+      @Override
+      public Mono<Void> prepare(InetAddress target) {
+        return Mono.delay(Duration.ofMillis(300), time)
+            .doOnSubscribe(subscription -> preparations.incrementAndGet())
+            .doOnCancel(abandoned::incrementAndGet)
+            .then();
+      }
+    };
+    Sinks.Many<Collection<InetAddress>> sets = Sinks.many().unicast().onBackpressureBuffer();
+    List<PingResult> results = new ArrayList<>();
+    streams(slowToOpen).pingAll(sets.asFlux(), StreamOptions.every(Duration.ofMillis(100))).subscribe(results::add);
+
+    sets.tryEmitNext(List.of(A, B));
+    time.advanceTimeBy(Duration.ofMillis(100));
+    sets.tryEmitNext(List.of(B));
+    time.advanceTimeBy(Duration.ofMillis(1_000));
+
+    assertThat(preparations).hasValue(2);
+    assertThat(abandoned).hasValue(1);
+    assertThat(replying.sendTimes(A)).isEmpty();
+    assertThat(replying.sendTimes(B)).isNotEmpty().allSatisfy(at -> assertThat(at).isGreaterThanOrEqualTo(300L));
+    assertThat(removedTargets).containsExactly(A);
+    assertThat(results).allSatisfy(result -> assertThat(result.target()).isEqualTo(B));
+  }
+
+  @Test
   void churningTheTargetSetLeavesNothingBehindOnTheClockOrInFlight() {
     var prober = FakeProber.replyingAfter(time, Duration.ofMillis(300));
     var clocks = new PacingClocks(Timebase.of(time));
@@ -318,6 +382,22 @@ class PacedStreamsTest {
     assertThat(prober.sendTimes(A)).containsExactly(0L, 100L, 1000L, 1100L);
     assertThat(prober.sendTimes(B)).containsExactly(500L, 600L);
     assertThat(results).hasSize(6);
+  }
+
+  @Test
+  void aTargetThatFinishedItsCountIsReportedWhenItLeavesTheSetButNotWhenTheFluxIsCancelled() {
+    var prober = FakeProber.replyingAfter(time, Duration.ofMillis(1));
+    Sinks.Many<Collection<InetAddress>> sets = Sinks.many().unicast().onBackpressureBuffer();
+    Disposable subscription = streams(prober).pingAll(sets.asFlux(), StreamOptions.every(Duration.ofMillis(100)).count(1)).subscribe();
+
+    sets.tryEmitNext(List.of(A, B));
+    time.advanceTimeBy(Duration.ofMillis(500));
+    assertThat(prober.sends()).hasSize(2);
+    sets.tryEmitNext(List.of(B));
+    time.advanceTimeBy(Duration.ofMillis(100));
+    subscription.dispose();
+
+    assertThat(removedTargets).containsExactly(A);
   }
 
   @Test
@@ -454,6 +534,19 @@ class PacedStreamsTest {
 
     time.advanceTimeBy(Duration.ofSeconds(1));
     assertThat(attempts).hasValue(1);
+  }
+
+  @Test
+  void aClockThatCannotScheduleFailsTheStreamInsteadOfLeavingItSilent() {
+    var scheduler = reactor.core.scheduler.Schedulers.newSingle("disposed-clock");
+    var clocks = new PacingClocks(Timebase.of(scheduler));
+    clocks.forInterval(Duration.ofMillis(100)); // the clock's worker exists, its scheduler is then disposed
+    scheduler.dispose();
+    var streams = new PacedStreams(FakeProber.replyingAfter(time, Duration.ofMillis(1)), ProbeSettings.defaults(), clocks, skipped, recorder);
+
+    StepVerifier.create(all(streams, StreamOptions.every(Duration.ofMillis(100)).count(1), A))
+        .expectError(java.util.concurrent.RejectedExecutionException.class)
+        .verify(Duration.ofSeconds(5));
   }
 
   @Test
