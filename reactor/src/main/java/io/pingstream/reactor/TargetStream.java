@@ -1,5 +1,6 @@
 package io.pingstream.reactor;
 
+import io.pingstream.PingRecorder;
 import io.pingstream.PingResult;
 import io.pingstream.ProbeSettings;
 import java.net.InetAddress;
@@ -13,7 +14,6 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
-import io.pingstream.PingRecorder;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
@@ -34,7 +34,8 @@ import reactor.core.publisher.Operators;
  * sent and not yet delivered, or the previous tick still waits for its {@link Admission}; such a
  * tick waits (one at most) and is sent as soon as a slot or a permit frees, and later ones are
  * skipped and counted. Results are delivered in send order, as the subscriber requests them. A
- * probe whose {@code Mono} fails fails the stream and cancels the others.
+ * probe whose future fails (an error <em>result</em> is a value) fails the stream and cancels the
+ * others.
  *
  * <p>Lifecycle: the stream first has the prober open the target's socket ({@link
  * Prober#prepare}), so that the clock sends every probe; it completes when the target leaves its
@@ -323,7 +324,10 @@ final class TargetStream extends Flux<PingResult> {
       return stopped || cancelled || error != null;
     }
 
-    /** Stops the clock and the lifecycle's subscriptions, forgets the probes in flight and frees their permits. */
+    /**
+     * Stops the clock and the lifecycle's subscriptions, forgets the probes in flight and frees
+     * their permits.
+     */
     private void stop() {
       stopped = true;
       stopTicking();
@@ -419,12 +423,10 @@ final class TargetStream extends Flux<PingResult> {
         this.permit = permit;
       }
 
-      /** Waits for the probe's outcome; {@link #probe} is set. */
+      /** Waits for the probe's outcome, unless the stream let it go already (and cancelled it). */
       void listen() {
         CompletableFuture<PingResult> future = probe;
-        if (abandoned) {
-          future.cancel(false); // abandoned before anyone listened: cancelled here, once more is harmless
-        } else {
+        if (future != null && !abandoned) {
           future.whenComplete(this);
         }
       }
