@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pingstream.EngineStats;
 import io.pingstream.PingOptions;
 import io.pingstream.PingOutcome;
+import io.pingstream.PingRecorder;
 import io.pingstream.PingResult;
 import io.pingstream.SelectionPolicy;
 import java.net.InetAddress;
@@ -15,11 +16,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +31,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 /** Many subscribers, cancels and threads through one shared Pinger. */
@@ -50,6 +54,57 @@ class PingerStressTest {
     }
     if (pinger != null) {
       pinger.close();
+    }
+  }
+
+  @Test
+  void churningTheTargetsOfPingAllLeavesNoRecorderStateForRemovedTargets() throws Exception {
+    // The recorder's view, as a metrics recorder keeps it: a target lives from its first send
+    // until it is reported removed. A probe sent after that report would bring it back for good.
+    // Recording a send is made slow, so that removals land while sends are under way.
+    var live = ConcurrentHashMap.<InetAddress>newKeySet();
+    var sent = new AtomicLong();
+    PingRecorder tracking = new PingRecorder() {
+      @Override
+      public void recordSent(InetAddress target) {
+        LockSupport.parkNanos(100_000);
+        live.add(target);
+        sent.incrementAndGet();
+      }
+
+      @Override
+      public void targetRemoved(InetAddress target) {
+        live.remove(target);
+      }
+    };
+    try (var churned = Pinger.create(PingOptions.defaults().policy(SelectionPolicy.RAW).recorder(tracking))) {
+      Sinks.Many<List<InetAddress>> sets = Sinks.many().unicast().onBackpressureBuffer();
+      var errors = new ArrayList<Throwable>();
+      var subscription = churned.pingAll(sets.asFlux(), StreamOptions.every(Duration.ofMillis(20))).subscribe(result -> {}, errors::add);
+      var random = new Random(7);
+      List<InetAddress> last = List.of();
+      // 400 sets of about 40 of 80 loopback targets, 3 ms apart.
+      for (int round = 0; round < 400; round++) {
+        List<InetAddress> set = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+          if (random.nextBoolean()) {
+            set.add(InetAddress.getByAddress(new byte[] {127, 3, 0, (byte) i}));
+          }
+        }
+        sets.tryEmitNext(set);
+        last = set;
+        Thread.sleep(3);
+      }
+      // Every target of the last set sends within an interval of being added.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (!live.containsAll(last) && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+
+      assertThat(errors).isEmpty();
+      assertThat(sent.get()).isGreaterThan(1_000);
+      assertThat(live).containsExactlyInAnyOrderElementsOf(last);
+      subscription.dispose();
     }
   }
 
