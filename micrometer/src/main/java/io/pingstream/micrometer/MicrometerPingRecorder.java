@@ -1,6 +1,7 @@
 package io.pingstream.micrometer;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pingstream.PingOutcome;
 import io.pingstream.PingRecorder;
 import io.pingstream.PingResult;
 import java.net.InetAddress;
@@ -43,6 +44,15 @@ public final class MicrometerPingRecorder implements PingRecorder {
 
   @Override
   public void recordResult(PingResult result) {
+    if (result.outcome() == PingOutcome.DUPLICATE) {
+      // A duplicate comes at any time after its reply, even after the target was removed: it
+      // must not bring the target's series back.
+      TargetMeters meters = targets.get(result.target());
+      if (meters != null) {
+        meters.record(result);
+      }
+      return;
+    }
     meters(result.target()).record(result);
   }
 

@@ -102,6 +102,21 @@ class MicrometerPingRecorderTest {
   }
 
   @Test
+  void aDuplicateAfterItsTargetWasRemovedDoesNotBringItsSeriesBack() throws Exception {
+    var recorder = PingMetrics.recorder(registry);
+    var target = InetAddress.getByName("127.0.0.3");
+    var now = java.time.Instant.now();
+    recorder.recordSent(target);
+    recorder.recordResult(PingResult.reply(target, 1, now, Duration.ofMillis(1), 44, 64));
+
+    recorder.targetRemoved(target);
+    recorder.recordResult(PingResult.duplicate(target, 1, now, Duration.ofMillis(2), 44, 64, io.pingstream.TimestampSource.KERNEL));
+
+    assertThat(registry.getMeters()).isEmpty();
+    assertThat(recorder.targetCount()).isZero();
+  }
+
+  @Test
   void theHostNameAnAddressCarriesIsItsLabelWithoutALookup() throws Exception {
     var named = InetAddress.getByAddress("gateway.example", new byte[] {127, 0, 0, 1});
     assertThat(PingMeterOptions.hostNameOrAddress(named)).isEqualTo("gateway.example");

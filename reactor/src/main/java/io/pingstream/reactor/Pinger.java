@@ -334,8 +334,8 @@ public final class Pinger implements AutoCloseable {
    * probe in flight.
    *
    * <p>A target that leaves the set is reported to the options' {@link
-   * io.pingstream.PingRecorder#targetRemoved recorder} once its probes in flight are cancelled,
-   * so that per-target metrics are removed with it.
+   * io.pingstream.PingRecorder#targetRemoved recorder} once each of its probes is cancelled or
+   * has its outcome recorded, so that per-target metrics are removed with it and not recreated.
    */
   public Flux<PingResult> pingAll(Publisher<? extends Collection<? extends InetAddress>> targetSets, StreamOptions options) {
     Objects.requireNonNull(targetSets, "targetSets");

@@ -39,19 +39,24 @@ import reactor.core.publisher.Operators;
  *
  * <p>Lifecycle: the stream first has the prober open the target's socket ({@link
  * Prober#prepare}), so that the clock sends every probe; it completes when the target leaves its
- * set ({@link TargetSet.Start#stop}), and then, once its probes in flight are cancelled, tells
- * the recorder. These were a {@code thenMany}, a {@code takeUntilOther} and a {@code doFinally}
- * around the stream, three more long-lived subscribers per target: with 10,000 targets at 1 Hz
- * the JVM used 14.1% of a core with them, 12.9% without (GC threads 0.13 against 0.10 s; medians
- * of 5 interleaved pairs of 15 s runs).
+ * set ({@link TargetSet.Start#stop}), and tells the recorder once every probe it sent has
+ * settled (cancelled, or its outcome recorded), so that nothing of the target is recorded after
+ * that. These were a {@code thenMany}, a {@code takeUntilOther} and a {@code doFinally} around
+ * the stream, three more long-lived subscribers per target: with 10,000 targets at 1 Hz the JVM
+ * used 14.1% of a core with them, 12.9% without (GC threads 0.13 against 0.10 s; medians of 5
+ * interleaved pairs of 15 s runs).
  *
  * <p>Threads: every probe is sent on the clock's worker, so probes of one target leave in order;
- * results complete on any thread and are delivered by whichever thread drains.
+ * results complete on any thread and are delivered by whichever thread drains. No prober,
+ * engine or subscriber code runs under the stream's lock: they may call back into the stream
+ * (a results subscriber that cancels, a send that fails at once).
  */
 final class TargetStream extends Flux<PingResult> {
 
   private static final AtomicLongFieldUpdater<Probes> REQUESTED = AtomicLongFieldUpdater.newUpdater(Probes.class, "requested");
   private static final AtomicIntegerFieldUpdater<Probes> WIP = AtomicIntegerFieldUpdater.newUpdater(Probes.class, "wip");
+  private static final AtomicIntegerFieldUpdater<Probes> UNSETTLED = AtomicIntegerFieldUpdater.newUpdater(Probes.class, "unsettled");
+  private static final AtomicIntegerFieldUpdater<Probes> REPORTED = AtomicIntegerFieldUpdater.newUpdater(Probes.class, "reported");
 
   private final Prober prober;
   private final InetAddress target;
@@ -114,6 +119,10 @@ final class TargetStream extends Flux<PingResult> {
     // Package-private for the field updaters.
     volatile long requested;
     volatile int wip;
+    /** Probes sent or being sent whose future is not done yet; raised under this. */
+    volatile int unsettled;
+    /** 1 once the recorder was told of the removal. */
+    volatile int reported;
     private volatile boolean cancelled;
     /** Set first by {@link #stop}: no probe leaves after it. */
     private volatile boolean stopped;
@@ -160,7 +169,11 @@ final class TargetStream extends Flux<PingResult> {
       }
     }
 
-    /** The target left its set: stop, complete, then tell the recorder. */
+    /**
+     * The target left its set: stop and complete, then tell the recorder once every probe of the
+     * stream has settled, so that nothing of the target is recorded after (a probe being sent is
+     * recorded as sent, and a reply being matched is recorded, before their futures complete).
+     */
     private void remove() {
       synchronized (this) {
         if (removed || error != null || (cancelled && !finished)) {
@@ -171,6 +184,24 @@ final class TargetStream extends Flux<PingResult> {
       if (!finished) {
         stop();
         drain();
+      }
+      // Read after stop(): a send either counted its probe before stop() took the lock, or saw
+      // the stream stopped and sent nothing.
+      if (unsettled == 0) {
+        reportRemoval();
+      }
+    }
+
+    /** A probe's future is done: its outcome, if it had one, is recorded. */
+    private void settled() {
+      if (UNSETTLED.decrementAndGet(this) == 0 && removed) {
+        reportRemoval();
+      }
+    }
+
+    private void reportRemoval() {
+      if (!REPORTED.compareAndSet(this, 0, 1)) {
+        return;
       }
       try {
         recorder.targetRemoved(target);
@@ -253,19 +284,12 @@ final class TargetStream extends Flux<PingResult> {
       var slot = new Slot(permit);
       boolean accepted;
       boolean last = false;
-      Throwable thrown = null;
       synchronized (this) {
         accepted = !over();
         if (accepted) {
-          slots.add(slot);
+          slots.add(slot); // before sending: the outcome may come before send returns
           last = --remaining == 0;
-          // Under the lock: stop() waits for a send in progress, so no probe leaves after a
-          // removal has been reported (the engine records each send in the target's metrics).
-          try {
-            slot.probe = prober.send(target, settings);
-          } catch (Throwable failure) {
-            thrown = failure;
-          }
+          UNSETTLED.incrementAndGet(this); // until its future is done: a removal is reported after
         }
       }
       if (!accepted) {
@@ -275,12 +299,15 @@ final class TargetStream extends Flux<PingResult> {
       if (last) {
         stopTicking();
       }
-      if (thrown != null) {
-        Exceptions.throwIfFatal(thrown);
-        slot.accept(null, thrown);
-      } else {
-        slot.listen(); // outside the lock: the outcome may already be in, and drains
+      CompletableFuture<PingResult> future;
+      try {
+        future = prober.send(target, settings);
+      } catch (Throwable failure) {
+        Exceptions.throwIfFatal(failure);
+        slot.accept(null, failure);
+        return;
       }
+      slot.listen(future);
     }
 
     @Override
@@ -423,17 +450,19 @@ final class TargetStream extends Flux<PingResult> {
         this.permit = permit;
       }
 
-      /** Waits for the probe's outcome, unless the stream let it go already (and cancelled it). */
-      void listen() {
-        CompletableFuture<PingResult> future = probe;
-        if (future != null && !abandoned) {
-          future.whenComplete(this);
+      /** Waits for the probe's outcome; cancels the probe if the stream let it go meanwhile. */
+      void listen(CompletableFuture<PingResult> future) {
+        probe = future;
+        future.whenComplete(this);
+        if (abandoned) {
+          future.cancel(false); // abandoned while being sent, when there was no future to cancel
         }
       }
 
       /** The probe's outcome: a result (null if the prober's Mono was empty), or its failure. */
       @Override
       public void accept(@Nullable PingResult value, @Nullable Throwable failure) {
+        settled();
         if (abandoned) {
           return; // cancelled here, or the stream stopped: nobody waits for it
         }

@@ -17,6 +17,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
@@ -296,6 +298,44 @@ class PacedStreamsTest {
     assertThat(prober.cancelled()).isEqualTo(1);
     assertThat(prober.sends()).hasSize(1);
     assertThat(results).isEmpty();
+  }
+
+  @Test
+  void aRemovalIsReportedOnlyAfterAnOutcomeThatCouldNotBeCancelledIsIn() {
+    // As a probe whose reply the engine is matching at that moment: too late to cancel, its
+    // outcome is recorded before its future completes, and the removal must be reported after.
+    List<CompletableFuture<PingResult>> sent = new ArrayList<>();
+    Prober tooLateToCancel = new Prober() {
+      @Override
+      public Mono<PingResult> probe(InetAddress target, ProbeSettings settings) {
+        throw new AssertionError("paced streams use send");
+      }
+
+      @Override
+      public CompletableFuture<PingResult> send(InetAddress target, ProbeSettings settings) {
+        var future = new CompletableFuture<PingResult>() {
+          @Override
+          public boolean cancel(boolean mayInterruptIfRunning) {
+            return false;
+          }
+        };
+        time.schedule(() -> future.complete(PingResult.reply(target, 0, Instant.EPOCH, Duration.ofMillis(300), 56, 64)), 300, TimeUnit.MILLISECONDS);
+        sent.add(future);
+        return future;
+      }
+    };
+    Sinks.Many<Collection<InetAddress>> sets = Sinks.many().unicast().onBackpressureBuffer();
+    streams(tooLateToCancel).pingAll(sets.asFlux(), StreamOptions.every(Duration.ofSeconds(1))).subscribe();
+
+    sets.tryEmitNext(List.of(A));
+    time.advanceTimeBy(Duration.ofMillis(100));
+    sets.tryEmitNext(List.of());
+    time.advanceTimeBy(Duration.ofMillis(100));
+    assertThat(sent).hasSize(1);
+    assertThat(removedTargets).as("reported while the outcome was still coming").isEmpty();
+
+    time.advanceTimeBy(Duration.ofMillis(200));
+    assertThat(removedTargets).containsExactly(A);
   }
 
   @Test
