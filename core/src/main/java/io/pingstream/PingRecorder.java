@@ -25,7 +25,8 @@ public interface PingRecorder {
   /**
    * {@code target} is no longer monitored: forget what is kept for it (e.g. remove its meters).
    * Called by whoever manages the set of targets, such as the Reactor API's dynamic target
-   * streams; the engine itself never knows when a target is done.
+   * streams; the engine itself never knows when a target is done. A late duplicate reply may
+   * still be recorded for the target afterwards: it should not bring back what was forgotten.
    */
   default void targetRemoved(InetAddress target) {}
 }

@@ -58,10 +58,13 @@ public final class MicrometerPingRecorder implements PingRecorder {
 
   @Override
   public void targetRemoved(InetAddress target) {
-    TargetMeters removed = targets.remove(target);
-    if (removed != null) {
+    // Under the map's lock for the target: a send recorded meanwhile waits, then registers new
+    // meters, where it would otherwise get the old ones back from the registry, just before they
+    // leave it.
+    targets.computeIfPresent(target, (t, removed) -> {
       removed.remove();
-    }
+      return null;
+    });
   }
 
   /** How many targets currently have meters. */

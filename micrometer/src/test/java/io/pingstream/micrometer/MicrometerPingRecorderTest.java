@@ -117,6 +117,40 @@ class MicrometerPingRecorderTest {
   }
 
   @Test
+  void aSendRecordedWhileTheTargetIsBeingRemovedGetsMetersThatAreInTheRegistry() throws Exception {
+    // The removal takes its time (a registry that removes slowly); meanwhile another thread
+    // records a send for the target (it was re-added, or the report came late). The meters the
+    // recorder keeps for it must be registered ones, not the ones being removed.
+    var slow = new SimpleMeterRegistry() {
+      @Override
+      public io.micrometer.core.instrument.Meter remove(io.micrometer.core.instrument.Meter meter) {
+        java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+        return super.remove(meter);
+      }
+    };
+    var recorder = PingMetrics.recorder(slow);
+    var target = InetAddress.getByName("127.0.0.4");
+    recorder.recordSent(target);
+    long metersPerTarget = slow.getMeters().size();
+    var remover = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      var removal = remover.submit(() -> recorder.targetRemoved(target));
+      Thread.sleep(5); // the removal is under way
+      recorder.recordSent(target);
+      removal.get(10, TimeUnit.SECONDS);
+
+      recorder.recordSent(target);
+      assertThat(slow.getMeters()).as("every meter the recorder keeps for the target is in the registry").hasSize((int) metersPerTarget);
+      // The send recorded during the removal may have gone to the series being removed.
+      assertThat(slow.get(PingMeterNames.SENT).tags(Tags.of("target", "127.0.0.4")).counter().count()).isIn(1.0, 2.0);
+      recorder.recordResult(PingResult.timeout(target, 1, java.time.Instant.now()));
+      assertThat(slow.get(PingMeterNames.TIMEOUTS).tags(Tags.of("target", "127.0.0.4")).counter().count()).isEqualTo(1);
+    } finally {
+      remover.shutdownNow();
+    }
+  }
+
+  @Test
   void theHostNameAnAddressCarriesIsItsLabelWithoutALookup() throws Exception {
     var named = InetAddress.getByAddress("gateway.example", new byte[] {127, 0, 0, 1});
     assertThat(PingMeterOptions.hostNameOrAddress(named)).isEqualTo("gateway.example");

@@ -11,8 +11,11 @@ import reactor.core.publisher.Operators;
 /**
  * A probe's {@code Mono} as a future, for {@link Prober#send}. Unlike {@code Mono.toFuture()},
  * cancelling it cancels the {@code Mono} <em>before</em> the future completes, as the engine
- * forgets a probe before completing its future: whoever waits for the future to be done knows
- * that the probe is gone.
+ * forgets a probe before completing its future. With a {@code Mono} that records nothing once
+ * cancelled (the test probers), whoever waits for the future to be done knows that the probe is
+ * gone; a {@code Mono} around an engine future whose reply is being matched right then still
+ * records it (only the engine's own future, which {@link EngineProber} returns once the socket
+ * is open, waits for that).
  */
 final class ProbeFuture extends CompletableFuture<PingResult> implements CoreSubscriber<PingResult> {
 

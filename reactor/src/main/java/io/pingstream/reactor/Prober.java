@@ -22,8 +22,8 @@ interface Prober {
   /**
    * Sends a probe now, as subscribing to {@link #probe} would, and returns its outcome as a
    * future (completed with null if the probe's {@code Mono} completes empty); cancelling the
-   * future forgets the probe before the future completes. Paced streams send this way: it costs
-   * less per probe than subscribing to a {@code Mono}.
+   * future cancels the probe before the future completes ({@link ProbeFuture}). Paced streams
+   * send this way: it costs less per probe than subscribing to a {@code Mono}.
    */
   default CompletableFuture<PingResult> send(InetAddress target, ProbeSettings settings) {
     return ProbeFuture.of(probe(target, settings));

@@ -303,8 +303,8 @@ final class TargetStream extends Flux<PingResult> {
       try {
         future = prober.send(target, settings);
       } catch (Throwable failure) {
+        slot.accept(null, failure); // settles the probe, fails the stream
         Exceptions.throwIfFatal(failure);
-        slot.accept(null, failure);
         return;
       }
       slot.listen(future);
