@@ -10,18 +10,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
  * The targets of a running multi-target stream. Each new set of targets is compared with the
- * running ones: removed targets are told to stop, added ones get a start offset. Not thread-safe:
- * updates come one at a time, in the order of the target sets.
+ * running ones: removed targets are told to stop, added ones get a start offset. A target added
+ * again while its removal is not reported yet (its last probe's outcome still being recorded)
+ * starts once it is, so that the report never removes what the new stream recorded. Not
+ * thread-safe: updates come one at a time, in the order of the target sets.
  */
 final class TargetSet {
 
   private final Duration interval;
-  private final Map<InetAddress, Sinks.One<Boolean>> running = new HashMap<>();
+  private final Map<InetAddress, Start> running = new HashMap<>();
+  /** Removed targets whose removal is not reported yet; emptied from the reporting threads. */
+  private final Map<InetAddress, Sinks.Empty<Void>> leaving = new ConcurrentHashMap<>();
 
   TargetSet(Duration interval) {
     this.interval = interval;
@@ -43,7 +48,7 @@ final class TargetSet {
       var entry = stopped.next();
       if (!wanted.contains(entry.getKey())) {
         stopped.remove();
-        entry.getValue().tryEmitValue(Boolean.TRUE);
+        leave(entry.getKey(), entry.getValue());
       }
     }
     List<InetAddress> added = new ArrayList<>();
@@ -54,11 +59,21 @@ final class TargetSet {
     }
     List<Start> starts = new ArrayList<>(added.size());
     for (int j = 0; j < added.size(); j++) {
-      Sinks.One<Boolean> stop = Sinks.one();
-      running.put(added.get(j), stop);
-      starts.add(new Start(added.get(j), interval.multipliedBy(j).dividedBy(added.size()), stop.asMono()));
+      InetAddress target = added.get(j);
+      Sinks.Empty<Void> previous = leaving.get(target);
+      var start = new Start(target, interval.multipliedBy(j).dividedBy(added.size()), Sinks.one(),
+          previous == null ? Mono.empty() : previous.asMono(), Sinks.empty());
+      running.put(target, start);
+      starts.add(start);
     }
     return starts;
+  }
+
+  private void leave(InetAddress target, Start start) {
+    Sinks.Empty<Void> reported = start.reported();
+    leaving.put(target, reported);
+    reported.asMono().subscribe(null, null, () -> leaving.remove(target, reported));
+    start.stopSignal().tryEmitValue(Boolean.TRUE);
   }
 
   /** The targets running now. */
@@ -71,7 +86,16 @@ final class TargetSet {
    *
    * @param target the address
    * @param offset when its first probe is due, from now
-   * @param stop emits when the target is removed
+   * @param stopSignal emits when the target is removed
+   * @param after completes when the target's previous stream, if it was removed just before, has
+   *     reported its removal: the new stream starts then
+   * @param reported to complete once this stream's removal is reported
    */
-  record Start(InetAddress target, Duration offset, Mono<Boolean> stop) {}
+  record Start(InetAddress target, Duration offset, Sinks.One<Boolean> stopSignal, Mono<Void> after, Sinks.Empty<Void> reported) {
+
+    /** Emits when the target is removed. */
+    Mono<Boolean> stop() {
+      return stopSignal.asMono();
+    }
+  }
 }

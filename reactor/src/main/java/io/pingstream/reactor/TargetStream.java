@@ -21,6 +21,7 @@ import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
+import reactor.core.publisher.Sinks;
 
 /**
  * The paced probes of one target, as one hand-written operator: per probe it allocates one slot
@@ -41,7 +42,8 @@ import reactor.core.publisher.Operators;
  * Prober#prepare}), so that the clock sends every probe; it completes when the target leaves its
  * set ({@link TargetSet.Start#stop}), and tells the recorder once every probe it sent has
  * settled (cancelled, or its outcome recorded), so that nothing of the target is recorded after
- * that. These were a {@code thenMany}, a {@code takeUntilOther} and a {@code doFinally} around
+ * that. A target added again before that report starts after it ({@link TargetSet.Start#after}),
+ * and reports come in the order of the removals. These were a {@code thenMany}, a {@code takeUntilOther} and a {@code doFinally} around
  * the stream, three more long-lived subscribers per target: with 10,000 targets at 1 Hz the JVM
  * used 14.1% of a core with them, 12.9% without (GC threads 0.13 against 0.10 s; medians of 5
  * interleaved pairs of 15 s runs).
@@ -62,6 +64,9 @@ final class TargetStream extends Flux<PingResult> {
   private final InetAddress target;
   private final Duration offset;
   private final Mono<?> removal;
+  /** Completes when the target's previous stream reported its removal. */
+  private final Mono<Void> after;
+  private final Sinks.Empty<Void> removalReported;
   private final ProbeSettings settings;
   private final PacingClock clock;
   private final Duration interval;
@@ -83,6 +88,8 @@ final class TargetStream extends Flux<PingResult> {
     this.target = start.target();
     this.offset = start.offset();
     this.removal = start.stop();
+    this.after = start.after();
+    this.removalReported = start.reported();
     this.settings = settings;
     this.clock = clock;
     this.interval = interval;
@@ -146,7 +153,7 @@ final class TargetStream extends Flux<PingResult> {
       if (stopped) {
         return; // removed already
       }
-      preparing = prober.prepare(target).subscribe(null, this::fail, this::startTicking);
+      preparing = after.then(prober.prepare(target)).subscribe(null, this::fail, this::startTicking);
       if (stopped) {
         disposeLifecycle(); // stopped while these were being subscribed
       }
@@ -200,14 +207,20 @@ final class TargetStream extends Flux<PingResult> {
     }
 
     private void reportRemoval() {
-      if (!REPORTED.compareAndSet(this, 0, 1)) {
-        return;
+      if (REPORTED.compareAndSet(this, 0, 1)) {
+        // After the previous stream's report, if that is still to come: reports keep their order.
+        after.subscribe(null, null, this::tellRecorder);
       }
+    }
+
+    private void tellRecorder() {
       try {
         recorder.targetRemoved(target);
       } catch (Throwable failure) {
         Exceptions.throwIfFatal(failure);
         Operators.onErrorDropped(failure, actual.currentContext());
+      } finally {
+        removalReported.tryEmitEmpty(); // the target, if added again meanwhile, starts now
       }
     }
 

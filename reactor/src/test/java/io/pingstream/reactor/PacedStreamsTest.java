@@ -300,12 +300,11 @@ class PacedStreamsTest {
     assertThat(results).isEmpty();
   }
 
-  @Test
-  void aRemovalIsReportedOnlyAfterAnOutcomeThatCouldNotBeCancelledIsIn() {
+  /** Probes whose outcome comes 300 ms after they leave, and which cannot be cancelled. */
+  private Prober tooLateToCancel(List<Long> sentAt) {
     // As a probe whose reply the engine is matching at that moment: too late to cancel, its
-    // outcome is recorded before its future completes, and the removal must be reported after.
-    List<CompletableFuture<PingResult>> sent = new ArrayList<>();
-    Prober tooLateToCancel = new Prober() {
+    // outcome is recorded before its future completes.
+    return new Prober() {
       @Override
       public Mono<PingResult> probe(InetAddress target, ProbeSettings settings) {
         throw new AssertionError("paced streams use send");
@@ -320,10 +319,16 @@ class PacedStreamsTest {
           }
         };
         time.schedule(() -> future.complete(PingResult.reply(target, 0, Instant.EPOCH, Duration.ofMillis(300), 56, 64)), 300, TimeUnit.MILLISECONDS);
-        sent.add(future);
+        sentAt.add(time.now(TimeUnit.MILLISECONDS));
         return future;
       }
     };
+  }
+
+  @Test
+  void aRemovalIsReportedOnlyAfterAnOutcomeThatCouldNotBeCancelledIsIn() {
+    List<Long> sent = new ArrayList<>();
+    Prober tooLateToCancel = tooLateToCancel(sent);
     Sinks.Many<Collection<InetAddress>> sets = Sinks.many().unicast().onBackpressureBuffer();
     streams(tooLateToCancel).pingAll(sets.asFlux(), StreamOptions.every(Duration.ofSeconds(1))).subscribe();
 
@@ -336,6 +341,60 @@ class PacedStreamsTest {
 
     time.advanceTimeBy(Duration.ofMillis(200));
     assertThat(removedTargets).containsExactly(A);
+  }
+
+  @Test
+  void aTargetAddedAgainBeforeItsRemovalIsReportedStartsOnceItIs() {
+    List<Long> sent = new ArrayList<>();
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.pingstream.PingRecorder logging = new io.pingstream.PingRecorder() {
+      @Override
+      public void targetRemoved(InetAddress target) {
+        events.add("removed at " + time.now(TimeUnit.MILLISECONDS));
+      }
+    };
+    var streams = new PacedStreams(tooLateToCancel(sent), ProbeSettings.defaults(), new PacingClocks(Timebase.of(time)), skipped, logging);
+    Sinks.Many<Collection<InetAddress>> sets = Sinks.many().unicast().onBackpressureBuffer();
+    streams.pingAll(sets.asFlux(), StreamOptions.every(Duration.ofSeconds(1))).subscribe();
+
+    sets.tryEmitNext(List.of(A));          // sends at 0; its outcome comes at 300 ms
+    time.advanceTimeBy(Duration.ofMillis(100));
+    sets.tryEmitNext(List.of());           // removed at 100 ms: reported at 300 ms
+    time.advanceTimeBy(Duration.ofMillis(50));
+    sets.tryEmitNext(List.of(A));          // back at 150 ms: must not send before the report
+    time.advanceTimeBy(Duration.ofMillis(1_000));
+
+    assertThat(events).containsExactly("removed at 300");
+    assertThat(sent).containsExactly(0L, 300L);
+  }
+
+  @Test
+  void aTargetThatFlapsWhileItsRemovalIsPendingStartsAfterEveryEarlierReport() {
+    List<Long> sent = new ArrayList<>();
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.pingstream.PingRecorder logging = new io.pingstream.PingRecorder() {
+      @Override
+      public void targetRemoved(InetAddress target) {
+        events.add("removed at " + time.now(TimeUnit.MILLISECONDS));
+      }
+    };
+    var streams = new PacedStreams(tooLateToCancel(sent), ProbeSettings.defaults(), new PacingClocks(Timebase.of(time)), skipped, logging);
+    Sinks.Many<Collection<InetAddress>> sets = Sinks.many().unicast().onBackpressureBuffer();
+    streams.pingAll(sets.asFlux(), StreamOptions.every(Duration.ofSeconds(1))).subscribe();
+
+    sets.tryEmitNext(List.of(A));          // sends at 0; its outcome comes at 300 ms
+    time.advanceTimeBy(Duration.ofMillis(100));
+    sets.tryEmitNext(List.of());           // removed at 100 ms: reported at 300 ms
+    time.advanceTimeBy(Duration.ofMillis(50));
+    sets.tryEmitNext(List.of(A));          // back at 150 ms, waiting for that report
+    time.advanceTimeBy(Duration.ofMillis(50));
+    sets.tryEmitNext(List.of());           // gone again at 200 ms, before it sent anything
+    time.advanceTimeBy(Duration.ofMillis(50));
+    sets.tryEmitNext(List.of(A));          // back at 250 ms: must wait for both reports
+    time.advanceTimeBy(Duration.ofMillis(1_000));
+
+    assertThat(events).containsExactly("removed at 300", "removed at 300");
+    assertThat(sent).containsExactly(0L, 300L);
   }
 
   @Test
