@@ -325,6 +325,23 @@ class PacedStreamsTest {
     };
   }
 
+  /**
+   * Starts {@code pingAll} at 1 Hz with {@link #tooLateToCancel} probes and a recorder that logs
+   * "removed at <ms>" into {@code events}; returns the sink of target sets.
+   */
+  private Sinks.Many<Collection<InetAddress>> pingAllTooLateToCancel(List<Long> sentAt, List<String> events) {
+    io.pingstream.PingRecorder logging = new io.pingstream.PingRecorder() {
+      @Override
+      public void targetRemoved(InetAddress target) {
+        events.add("removed at " + time.now(TimeUnit.MILLISECONDS));
+      }
+    };
+    var streams = new PacedStreams(tooLateToCancel(sentAt), ProbeSettings.defaults(), new PacingClocks(Timebase.of(time)), skipped, logging);
+    Sinks.Many<Collection<InetAddress>> sets = Sinks.many().unicast().onBackpressureBuffer();
+    streams.pingAll(sets.asFlux(), StreamOptions.every(Duration.ofSeconds(1))).subscribe();
+    return sets;
+  }
+
   @Test
   void aRemovalIsReportedOnlyAfterAnOutcomeThatCouldNotBeCancelledIsIn() {
     List<Long> sent = new ArrayList<>();
@@ -347,15 +364,7 @@ class PacedStreamsTest {
   void aTargetAddedAgainBeforeItsRemovalIsReportedStartsOnceItIs() {
     List<Long> sent = new ArrayList<>();
     List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-    io.pingstream.PingRecorder logging = new io.pingstream.PingRecorder() {
-      @Override
-      public void targetRemoved(InetAddress target) {
-        events.add("removed at " + time.now(TimeUnit.MILLISECONDS));
-      }
-    };
-    var streams = new PacedStreams(tooLateToCancel(sent), ProbeSettings.defaults(), new PacingClocks(Timebase.of(time)), skipped, logging);
-    Sinks.Many<Collection<InetAddress>> sets = Sinks.many().unicast().onBackpressureBuffer();
-    streams.pingAll(sets.asFlux(), StreamOptions.every(Duration.ofSeconds(1))).subscribe();
+    Sinks.Many<Collection<InetAddress>> sets = pingAllTooLateToCancel(sent, events);
 
     sets.tryEmitNext(List.of(A));          // sends at 0; its outcome comes at 300 ms
     time.advanceTimeBy(Duration.ofMillis(100));
@@ -372,15 +381,7 @@ class PacedStreamsTest {
   void aTargetThatFlapsWhileItsRemovalIsPendingStartsAfterEveryEarlierReport() {
     List<Long> sent = new ArrayList<>();
     List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-    io.pingstream.PingRecorder logging = new io.pingstream.PingRecorder() {
-      @Override
-      public void targetRemoved(InetAddress target) {
-        events.add("removed at " + time.now(TimeUnit.MILLISECONDS));
-      }
-    };
-    var streams = new PacedStreams(tooLateToCancel(sent), ProbeSettings.defaults(), new PacingClocks(Timebase.of(time)), skipped, logging);
-    Sinks.Many<Collection<InetAddress>> sets = Sinks.many().unicast().onBackpressureBuffer();
-    streams.pingAll(sets.asFlux(), StreamOptions.every(Duration.ofSeconds(1))).subscribe();
+    Sinks.Many<Collection<InetAddress>> sets = pingAllTooLateToCancel(sent, events);
 
     sets.tryEmitNext(List.of(A));          // sends at 0; its outcome comes at 300 ms
     time.advanceTimeBy(Duration.ofMillis(100));
