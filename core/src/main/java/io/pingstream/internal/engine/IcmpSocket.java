@@ -169,7 +169,7 @@ final class IcmpSocket {
     }
     EchoCodec.encodeRequest(packet, ipv6, icmpLength, identifier, probe.sequence, signature, probe.token, needsChecksum());
     int addressLength = SocketAddresses.write(structs, ADDRESS_OFFSET, probe.targetBytes, probe.scope);
-    boolean keyed = timestamps == TimestampSource.KERNEL;
+    boolean keyed = stampsTransmit();
     if (keyed) {
       probe.txKey = nextTxKey++;
       probe.txKeyed = true;
@@ -252,6 +252,11 @@ final class IcmpSocket {
     structs.putShort(POLLFD_OFFSET + 6, (short) 0);
     int ready = LibC.poll(pollPointer, 1, (int) Math.min(remainingMillis, Integer.MAX_VALUE));
     return ready > 0 || (ready < 0 && Errors.lastErrno() == LibC.EINTR);
+  }
+
+  /** Whether requests get kernel transmit timestamps, which the socket's error queue returns. */
+  boolean stampsTransmit() {
+    return timestamps == TimestampSource.KERNEL;
   }
 
   /** Closes the descriptor once no send is in progress; later sends return {@link #CLOSED}. */

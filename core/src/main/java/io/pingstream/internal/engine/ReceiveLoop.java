@@ -17,16 +17,34 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
  * The engine's single receive thread: waits on both sockets and the wake-up fd, drains replies
  * and error queues in batches, matches what it reads to probes, and times out probes whose
  * deadline passed. Not API.
+ *
+ * <p>When replies come in bunches it stops waiting in poll(2), where every reply would wake it
+ * (a context switch for it and a wake-up paid by the sender), and naps briefly between reads
+ * instead, so that each read takes a batch. RTTs do not grow: the kernel stamps each reply as
+ * it arrives, and without kernel stamps the loop does not nap.
  */
 final class ReceiveLoop implements Runnable {
 
   private static final System.Logger LOG = System.getLogger(ReceiveLoop.class.getName());
+  /** Turns that read without polling before one polls: only poll sees the wake-up fd and errors. */
+  private static final int MAX_STREAK = 16;
+  /**
+   * A read that finds this many replies waiting means they come faster than the loop takes
+   * them one wake-up at a time (a single prober's ping-pong never finds more than one).
+   */
+  private static final int NAP_MIN_READ = 4;
+  /**
+   * The nap before reading again when they do: with Linux's default 50 us timer slack, ~80 us,
+   * enough for a burst's replies to fill a batch and far too short to fill a receive buffer.
+   */
+  private static final long NAP_NANOS = 30_000;
 
   private final ProbeTable table;
   private final Counters counters;
@@ -58,6 +76,10 @@ final class ReceiveLoop implements Runnable {
   private Duration measuredRtt = Duration.ZERO;
   private TimestampSource measuredSource = TimestampSource.USER;
   private volatile boolean running = true;
+  /** Turns in a row that read something; see {@link #readWithoutPolling}. */
+  private int streak;
+  /** Messages the last turn read. */
+  private int lastRead;
 
   ReceiveLoop(
       ProbeTable table, Counters counters, Wakeup wakeup, long signature, int slotSize, Consumer<PingResult> publisher, Runnable onExit) {
@@ -102,6 +124,15 @@ final class ReceiveLoop implements Runnable {
   private void turn() {
     long now = System.nanoTime();
     long next = table.expire(now, onTimeout);
+    if (streak > 0 && streak < MAX_STREAK) {
+      if (lastRead >= NAP_MIN_READ && kernelReceiveTimes()) {
+        LockSupport.parkNanos(NAP_NANOS); // replies come faster than we read them: let a batch gather
+      }
+      lastRead = readWithoutPolling();
+      streak = lastRead > 0 ? streak + 1 : 0;
+      return;
+    }
+    streak = 0;
     if (!table.sleepUntil(next)) {
       return; // a deadline arrived while we looked: take it into account first
     }
@@ -110,6 +141,7 @@ final class ReceiveLoop implements Runnable {
     if (ready <= 0) {
       return; // timeout or EINTR: the next turn expires what is due
     }
+    int read = 0;
     for (int i = 0; i < count; i++) {
       short events = pollFds.getShort(i * 8L + 6);
       if (events == 0) {
@@ -121,14 +153,46 @@ final class ReceiveLoop implements Runnable {
         continue;
       }
       IcmpSocket socket = sockets.get(family);
-      // Error queue first: transmit timestamps must be known before their replies are matched.
-      if ((events & LibC.POLLERR) != 0) {
-        drain(socket, true);
+      int replies = (events & LibC.POLLIN) != 0 ? drain(socket, false, false) : 0;
+      // Reading replies read the error queue too if they have transmit timestamps there.
+      if ((events & LibC.POLLERR) != 0 && (replies == 0 || !socket.stampsTransmit())) {
+        read += drain(socket, true, true);
       }
-      if ((events & LibC.POLLIN) != 0) {
-        drain(socket, false);
+      read += replies;
+    }
+    lastRead = read;
+    streak = read > 0 ? 1 : 0;
+  }
+
+  /** Whether every open socket stamps replies in the kernel, so a nap does not lengthen RTTs. */
+  private boolean kernelReceiveTimes() {
+    for (int family = 0; family < 2; family++) {
+      IcmpSocket socket = sockets.get(family);
+      if (socket != null && socket.timestamps == TimestampSource.USER) {
+        return false;
       }
     }
+    return true;
+  }
+
+  /**
+   * Reads both sockets without asking poll(2) first. While replies keep coming (a burst), most
+   * polls find some ready, so reading straight away spares a system call per batch; the streak
+   * ends at the first empty read, or after {@link #MAX_STREAK} turns so that what only poll sees
+   * (the wake-up fd, queued ICMP errors of sockets without transmit timestamps) waits little.
+   *
+   * @return how many messages were read
+   */
+  private int readWithoutPolling() {
+    int read = 0;
+    for (int family = 0; family < 2; family++) {
+      IcmpSocket socket = sockets.get(family);
+      if (socket == null) {
+        continue;
+      }
+      read += drain(socket, false, false);
+    }
+    return read;
   }
 
   private int fillPollFds() {
@@ -159,9 +223,16 @@ final class ReceiveLoop implements Runnable {
     return (int) Math.max(0, Math.min(millis, Integer.MAX_VALUE));
   }
 
-  private void drain(IcmpSocket socket, boolean errorQueue) {
+  /**
+   * Reads the socket's receive or error queue until it is empty.
+   *
+   * @param polledError poll(2) reported POLLERR: an empty error queue then means a bare socket
+   *     error, which must be cleared
+   * @return how many messages were read
+   */
+  private int drain(IcmpSocket socket, boolean errorQueue, boolean polledError) {
     ReceiveBatch batch = batch(socket.family.ordinal(), errorQueue);
-    boolean first = true;
+    int read = 0;
     while (true) {
       int count = batch.receive(socket.fd, errorQueue);
       if (count < 0) {
@@ -172,12 +243,17 @@ final class ReceiveLoop implements Runnable {
         if (errno != LibC.EAGAIN) {
           // A pending socket error (e.g. from an ICMP error): reading it cleared it.
           LOG.log(Level.DEBUG, () -> Errors.newException("recvmmsg", errno).getMessage());
-        } else if (errorQueue && first) {
+        } else if (polledError && read == 0) {
           clearSocketError(socket); // POLLERR with an empty queue: a bare sk_err would wake us forever
         }
-        return;
+        return read;
       }
-      first = false;
+      read += count;
+      if (!errorQueue && socket.stampsTransmit()) {
+        // A request's transmit timestamp is queued before its reply can be: reading the error
+        // queue after the replies, not before, finds the stamps of every reply read.
+        drain(socket, true, false);
+      }
       stampBatch();
       for (int slot = 0; slot < count; slot++) {
         if (errorQueue) {
@@ -187,7 +263,7 @@ final class ReceiveLoop implements Runnable {
         }
       }
       if (count < ReceiveBatch.SLOTS) {
-        return;
+        return read;
       }
     }
   }
