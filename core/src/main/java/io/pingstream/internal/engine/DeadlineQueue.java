@@ -4,7 +4,8 @@ package io.pingstream.internal.engine;
  * The tokens of waiting probes that share one timeout, in send order. A token is its probe's
  * send time, so its deadline is {@code token + timeout} and the queue is ordered by deadline:
  * adding and expiring cost O(1), with no object per probe. Senders add from any thread under
- * the monitor; the receive loop takes what is due. Not API.
+ * the monitor; the receive loop takes what is due, and retires the queue once it is empty and
+ * no longer needed. Not API.
  *
  * <p>Tokens of concurrent senders may arrive a few microseconds out of order; a probe behind a
  * later one then times out those microseconds late, never early.
@@ -20,12 +21,32 @@ final class DeadlineQueue {
     this.timeoutNanos = timeoutNanos;
   }
 
-  synchronized void add(long token) {
+  /** Whether the table dropped this queue: it takes no more tokens. */
+  private boolean retired;
+
+  /**
+   * Adds the token of a probe just sent.
+   *
+   * @return false if the queue is retired: the caller must add to the table's current queue
+   */
+  synchronized boolean add(long token) {
+    if (retired) {
+      return false;
+    }
     if (size == tokens.length) {
       grow();
     }
     tokens[(head + size) & (tokens.length - 1)] = token;
     size++;
+    return true;
+  }
+
+  /** Retires the queue if it is empty, so that the table can drop it; true when retired. */
+  synchronized boolean retireIfEmpty() {
+    if (size == 0) {
+      retired = true;
+    }
+    return retired;
   }
 
   /**

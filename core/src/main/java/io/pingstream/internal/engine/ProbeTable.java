@@ -23,6 +23,11 @@ final class ProbeTable {
   private final Consumer<PingResult> publisher;
   private final ConcurrentHashMap<Long, PendingProbe> byToken = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, DeadlineQueue> deadlines = new ConcurrentHashMap<>();
+  /**
+   * Empty deadline queues kept for reuse. Beyond them an empty queue is dropped: a caller whose
+   * every probe has its own timeout would otherwise leave a queue behind per probe.
+   */
+  static final int KEPT_IDLE_QUEUES = 8;
   /** The queue of the last timeout used: most probes share one, and this spares a lookup. */
   private volatile @Nullable DeadlineQueue lastQueue;
   /** Receive loop only: tokens taken from the deadline queues, per turn. */
@@ -51,11 +56,19 @@ final class ProbeTable {
     long timeout = probe.settings.timeout().toNanos();
     DeadlineQueue queue = lastQueue;
     if (queue == null || queue.timeoutNanos != timeout) {
-      queue = deadlines.computeIfAbsent(timeout, DeadlineQueue::new);
-      lastQueue = queue;
+      queue = queueFor(timeout);
     }
-    queue.add(probe.token);
+    while (!queue.add(probe.token)) {
+      deadlines.remove(timeout, queue); // retired by the receive loop as we took it
+      queue = queueFor(timeout);
+    }
     return probe.token + timeout < wakeAt;
+  }
+
+  private DeadlineQueue queueFor(long timeout) {
+    DeadlineQueue queue = deadlines.computeIfAbsent(timeout, DeadlineQueue::new);
+    lastQueue = queue;
+    return queue;
   }
 
   /**
@@ -124,9 +137,18 @@ final class ProbeTable {
           }
         }
       } while (taken == due.length);
-      next = Math.min(next, queue.nextDeadline());
+      long queueNext = queue.nextDeadline();
+      if (queueNext == Long.MAX_VALUE && deadlines.size() > KEPT_IDLE_QUEUES && queue != lastQueue && queue.retireIfEmpty()) {
+        deadlines.remove(queue.timeoutNanos, queue);
+      }
+      next = Math.min(next, queueNext);
     }
     return next;
+  }
+
+  /** How many deadline queues the table holds, for tests. */
+  int deadlineQueues() {
+    return deadlines.size();
   }
 
   /**
