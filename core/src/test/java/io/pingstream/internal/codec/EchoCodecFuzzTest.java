@@ -1,17 +1,13 @@
 package io.pingstream.internal.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.pingstream.internal.codec.EchoCodec.Decoded;
 import io.pingstream.internal.codec.EchoCodec.EchoReply;
 import java.nio.ByteBuffer;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 /**
  * The decoder faces whatever a RAW socket delivers: it must classify any bytes without throwing,
@@ -20,46 +16,55 @@ import net.jqwik.api.constraints.Size;
 class EchoCodecFuzzTest {
 
   private static final long SIGNATURE = 0x5A5A_1234_9876_A5A5L;
+  /** Fixed, so that a failure names the try that reproduces it. */
+  private static final long SEED = 0x9E37_79B9_7F4A_7C15L;
 
-  @Property(tries = 3000)
-  void arbitraryBytesNeverThrow(
-      @ForAll @Size(max = 200) byte[] bytes, @ForAll boolean ipv6, @ForAll boolean withIpHeader, @ForAll @IntRange(max = 400) int claimedLength) {
+  @Test
+  void arbitraryBytesNeverThrow() {
+    var random = new SplittableRandom(SEED);
     var out = new EchoReply();
-    int length = Math.max(bytes.length, claimedLength);
-    Decoded decoded = EchoCodec.decode(ByteBuffer.wrap(bytes), bytes.length, length, ipv6, withIpHeader && !ipv6, out);
-    assertThat(decoded).isNotNull();
-    EchoCodec.decodeQuotedRequest(ByteBuffer.wrap(bytes), 0, bytes.length, ipv6, out);
-  }
+    for (int attempt = 0; attempt < 20_000; attempt++) {
+      byte[] bytes = new byte[random.nextInt(201)];
+      random.nextBytes(bytes);
+      boolean ipv6 = random.nextBoolean();
+      boolean withIpHeader = !ipv6 && random.nextBoolean();
+      int length = Math.max(bytes.length, random.nextInt(401));
 
-  @Property(tries = 3000)
-  void mutatedRepliesAreEitherRejectedOrDecodedAsWritten(
-      @ForAll("mutations") int[] mutation, @ForAll @IntRange(min = 0, max = 80) int cut) {
-    // A valid RAW IPv4 reply, with one byte flipped and possibly truncated.
-    var packet = rawIpv4Reply(77, 0xBEEF, 1234567L);
-    int index = mutation[0] % packet.capacity();
-    packet.put(index, (byte) (packet.get(index) ^ mutation[1]));
-    int received = Math.max(0, packet.capacity() - cut);
-    var out = new EchoReply();
-
-    Decoded decoded = EchoCodec.decode(packet, received, packet.capacity(), false, true, out);
-
-    if (decoded == Decoded.ECHO_REPLY) {
-      // Whatever is accepted must be read from exactly where its header says it starts.
-      int start = (packet.get(0) & 0x0F) * 4;
-      assertThat(out.sequence).isEqualTo(packet.getShort(start + 6) & 0xFFFF);
-      assertThat(out.signature).isEqualTo(packet.getLong(start + 8));
-      assertThat(out.token).isEqualTo(packet.getLong(start + 16));
-    }
-    if (decoded == Decoded.ECHO_REPLY && received == packet.capacity() && index >= 20) {
-      // A flip inside the ICMP message of a complete packet must break the checksum.
-      assertThat(mutation[1] & 0xFF).isZero();
+      assertThatCode(() -> {
+        assertThat(EchoCodec.decode(ByteBuffer.wrap(bytes), bytes.length, length, ipv6, withIpHeader, out)).isNotNull();
+        EchoCodec.decodeQuotedRequest(ByteBuffer.wrap(bytes), 0, bytes.length, ipv6, out);
+      }).as("try %d of seed %x", attempt, SEED).doesNotThrowAnyException();
     }
   }
 
-  @Provide
-  Arbitrary<int[]> mutations() {
-    return Arbitraries.integers().between(0, 10_000).flatMap(index ->
-        Arbitraries.integers().between(0, 255).map(flip -> new int[] {index, flip}));
+  @Test
+  void everySingleByteFlipOfAReplyIsEitherRejectedOrDecodedAsWritten() {
+    var out = new EchoReply();
+    // A valid RAW IPv4 reply with each of its bytes flipped in every way, complete or cut short.
+    for (int index = 0; index < 64; index++) {
+      for (int flip = 0; flip < 256; flip++) {
+        var packet = rawIpv4Reply(77, 0xBEEF, 1234567L);
+        packet.put(index, (byte) (packet.get(index) ^ flip));
+        for (int cut = 0; cut <= 80; cut++) {
+          int received = Math.max(0, packet.capacity() - cut);
+
+          Decoded decoded = EchoCodec.decode(packet, received, packet.capacity(), false, true, out);
+
+          if (decoded == Decoded.ECHO_REPLY) {
+            String where = "byte " + index + " ^ " + flip + ", " + cut + " cut";
+            // Whatever is accepted must be read from exactly where its header says it starts.
+            int start = (packet.get(0) & 0x0F) * 4;
+            assertThat(out.sequence).as(where).isEqualTo(packet.getShort(start + 6) & 0xFFFF);
+            assertThat(out.signature).as(where).isEqualTo(packet.getLong(start + 8));
+            assertThat(out.token).as(where).isEqualTo(packet.getLong(start + 16));
+            if (received == packet.capacity() && index >= 20) {
+              // A flip inside the ICMP message of a complete packet must break the checksum.
+              assertThat(flip).as(where).isZero();
+            }
+          }
+        }
+      }
+    }
   }
 
   private static ByteBuffer rawIpv4Reply(int sequence, int identifier, long token) {
