@@ -350,6 +350,29 @@ class TunPeerTest {
     assertIcmpError(ping(family), ErrorKind.TIME_EXCEEDED, family == IpFamily.IPV4 ? 11 : 3, 0, peer.router(family));
   }
 
+  @ParameterizedTest
+  @EnumSource(value = SelectionPolicy.class, names = {"RAW", "DGRAM"})
+  void aRedirectOrASourceQuenchIsNoOutcome(SelectionPolicy policy) throws Exception {
+    requireTun();
+    ns = NetNamespace.create().allowDgram();
+    peer = TunPeer.start(ns);
+    engine = PingEngine.create(PingOptions.defaults().policy(policy).namespace(ns.path()).timeout(TIMEOUT));
+    // Host redirect (to the router) and source quench, quoting the request; IPv6 has neither.
+    byte[] gateway = peer.router(IpFamily.IPV4).getAddress();
+    int redirectTo = (gateway[0] & 0xFF) << 24 | (gateway[1] & 0xFF) << 16 | (gateway[2] & 0xFF) << 8 | (gateway[3] & 0xFF);
+    for (Behaviour advice : List.of(Behaviour.icmpError(5, 1, 1, redirectTo), Behaviour.icmpError(4, 1, 0, 0))) {
+      peer.behave(advice);
+
+      // Ping sockets queue both to the error queue like real errors: the probe must wait for
+      // its reply (none comes here) rather than fail.
+      assertThat(ping(IpFamily.IPV4).outcome()).isEqualTo(PingOutcome.TIMEOUT);
+    }
+    assertThat(engine.stats().icmpErrors()).isZero();
+    // RAW sockets never see them (ICMP_FILTER); ping sockets do, and count them.
+    assertThat(engine.stats().otherIcmp()).isEqualTo(policy == SelectionPolicy.DGRAM ? 2 : 0);
+    assertEveryProbeReachedThePeer();
+  }
+
   private static void assertIcmpError(PingResult result, ErrorKind kind, int type, int code, java.net.InetAddress reporter) {
     assertThat(result.outcome()).as("%s", result).isEqualTo(PingOutcome.ERROR);
     assertThat(result.errorKind()).hasValue(kind);

@@ -24,10 +24,12 @@ final class ProbeTable {
   private final ConcurrentHashMap<Long, PendingProbe> byToken = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, DeadlineQueue> deadlines = new ConcurrentHashMap<>();
   /**
-   * Empty deadline queues kept for reuse. Beyond them an empty queue is dropped: a caller whose
-   * every probe has its own timeout would otherwise leave a queue behind per probe.
+   * Deadline queues the table keeps, empty or not. Beyond them it drops each queue that is empty
+   * (but the last one used): a caller whose every probe has its own timeout would otherwise leave
+   * a queue behind per probe. With more timeouts in steady use than this, a queue that empties is
+   * made again by the next probe that needs it.
    */
-  static final int KEPT_IDLE_QUEUES = 8;
+  static final int KEPT_QUEUES = 8;
   /** The queue of the last timeout used: most probes share one, and this spares a lookup. */
   private volatile @Nullable DeadlineQueue lastQueue;
   /** Receive loop only: tokens taken from the deadline queues, per turn. */
@@ -138,7 +140,7 @@ final class ProbeTable {
         }
       } while (taken == due.length);
       long queueNext = queue.nextDeadline();
-      if (queueNext == Long.MAX_VALUE && deadlines.size() > KEPT_IDLE_QUEUES && queue != lastQueue && queue.retireIfEmpty()) {
+      if (queueNext == Long.MAX_VALUE && deadlines.size() > KEPT_QUEUES && queue != lastQueue && queue.retireIfEmpty()) {
         deadlines.remove(queue.timeoutNanos, queue);
       }
       next = Math.min(next, queueNext);

@@ -27,13 +27,16 @@ import java.util.function.Consumer;
  *
  * <p>When replies come in bunches it stops waiting in poll(2), where every reply would wake it
  * (a context switch for it and a wake-up paid by the sender), and naps briefly between reads
- * instead, so that each read takes a batch. RTTs do not grow: the kernel stamps each reply as
- * it arrives, and without kernel stamps the loop does not nap.
+ * instead, so that each read takes a batch. RTTs timed by the kernel do not grow, as it stamps
+ * each reply as it arrives; without kernel receive stamps the loop does not nap.
  */
 final class ReceiveLoop implements Runnable {
 
   private static final System.Logger LOG = System.getLogger(ReceiveLoop.class.getName());
-  /** Turns that read without polling before one polls: only poll sees the wake-up fd and errors. */
+  /**
+   * A poll every this many turns at least, even while reads keep finding replies: only poll sees
+   * the wake-up fd, and the error queue of a socket whose replies do not bring it along.
+   */
   private static final int MAX_STREAK = 16;
   /**
    * A read that finds this many replies waiting means they come faster than the loop takes
@@ -156,7 +159,7 @@ final class ReceiveLoop implements Runnable {
       int replies = (events & LibC.POLLIN) != 0 ? drain(socket, false, false) : 0;
       // Reading replies read the error queue too if they have transmit timestamps there.
       if ((events & LibC.POLLERR) != 0 && (replies == 0 || !socket.stampsTransmit())) {
-        read += drain(socket, true, true);
+        drain(socket, true, true);
       }
       read += replies;
     }
@@ -176,12 +179,13 @@ final class ReceiveLoop implements Runnable {
   }
 
   /**
-   * Reads both sockets without asking poll(2) first. While replies keep coming (a burst), most
-   * polls find some ready, so reading straight away spares a system call per batch; the streak
-   * ends at the first empty read, or after {@link #MAX_STREAK} turns so that what only poll sees
-   * (the wake-up fd, queued ICMP errors of sockets without transmit timestamps) waits little.
+   * Reads both sockets' replies without asking poll(2) first. While replies keep coming (a
+   * burst), most polls find some ready, so reading straight away spares a system call per batch;
+   * the streak ends at the first read that finds none, or at the poll every {@link #MAX_STREAK}
+   * turns, so that what only poll sees (the wake-up fd; the error queue, when no reply brings it
+   * along) waits little.
    *
-   * @return how many messages were read
+   * @return how many replies were read
    */
   private int readWithoutPolling() {
     int read = 0;
@@ -233,6 +237,7 @@ final class ReceiveLoop implements Runnable {
   private int drain(IcmpSocket socket, boolean errorQueue, boolean polledError) {
     ReceiveBatch batch = batch(socket.family.ordinal(), errorQueue);
     int read = 0;
+    boolean failedLast = false;
     while (true) {
       int count = batch.receive(socket.fd, errorQueue);
       if (count < 0) {
@@ -241,30 +246,46 @@ final class ReceiveLoop implements Runnable {
           continue;
         }
         if (errno != LibC.EAGAIN) {
-          // A pending socket error (e.g. from an ICMP error): reading it cleared it.
+          // A pending socket error, set by an ICMP error that also went to the error queue:
+          // reading it cleared it, so read on, unless the read before failed too.
           LOG.log(Level.DEBUG, () -> Errors.newException("recvmmsg", errno).getMessage());
+          if (!failedLast) {
+            failedLast = true;
+            continue;
+          }
         } else if (polledError && read == 0) {
           clearSocketError(socket); // POLLERR with an empty queue: a bare sk_err would wake us forever
         }
         return read;
       }
+      failedLast = false;
       read += count;
-      if (!errorQueue && socket.stampsTransmit()) {
-        // A request's transmit timestamp is queued before its reply can be: reading the error
-        // queue after the replies, not before, finds the stamps of every reply read.
-        drain(socket, true, false);
-      }
-      stampBatch();
-      for (int slot = 0; slot < count; slot++) {
-        if (errorQueue) {
-          handleQueuedError(socket, batch, slot);
-        } else {
-          handle(socket, batch, slot);
-        }
+      if (errorQueue) {
+        handleQueuedErrors(socket, batch, count);
+      } else {
+        handleReplies(socket, batch, count);
       }
       if (count < ReceiveBatch.SLOTS) {
         return read;
       }
+    }
+  }
+
+  private void handleReplies(IcmpSocket socket, ReceiveBatch batch, int count) {
+    stampBatch();
+    if (socket.stampsTransmit()) {
+      // A request's transmit timestamp is queued before its reply can be: reading the error
+      // queue after the replies, not before, finds the stamps of every reply read.
+      drain(socket, true, false);
+    }
+    for (int slot = 0; slot < count; slot++) {
+      handle(socket, batch, slot);
+    }
+  }
+
+  private void handleQueuedErrors(IcmpSocket socket, ReceiveBatch batch, int count) {
+    for (int slot = 0; slot < count; slot++) {
+      handleQueuedError(socket, batch, slot);
     }
   }
 
@@ -317,6 +338,11 @@ final class ReceiveLoop implements Runnable {
       return; // local errors (e.g. EMSGSIZE) were already returned by the send itself
     }
     boolean ipv6 = socket.family == IpFamily.IPV6;
+    if (!EchoCodec.isError(ipv6, ancillary.errorType)) {
+      // Ping sockets also queue redirects and source quenches: advice, not the probe's outcome.
+      counters.add(Event.OTHER_ICMP);
+      return;
+    }
     int received = Math.min(batch.length(slot), batch.slotSize);
     // The queued datagram is our request as the error quoted it, from its ICMP header on.
     if (EchoCodec.decodeQuotedRequest(batch.packet(slot), 0, received, ipv6, reply) != Decoded.ICMP_ERROR) {

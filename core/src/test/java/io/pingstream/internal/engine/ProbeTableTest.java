@@ -17,6 +17,7 @@ class ProbeTableTest {
 
   private final List<PingResult> published = new ArrayList<>();
   private final ProbeTable table = new ProbeTable(new Counters(), published::add);
+  private int nextSequence;
 
   @Test
   void probesWithManyDistinctTimeoutsLeaveNoQueueBehind() throws Exception {
@@ -29,22 +30,27 @@ class ProbeTableTest {
 
     assertThat(published).hasSize(probes).allMatch(result -> result.outcome() == PingOutcome.TIMEOUT);
     assertThat(table.inFlight()).isZero();
-    assertThat(table.deadlineQueues()).isLessThanOrEqualTo(ProbeTable.KEPT_IDLE_QUEUES);
+    assertThat(table.deadlineQueues()).isLessThanOrEqualTo(ProbeTable.KEPT_QUEUES);
   }
 
   @Test
-  void aTimeoutUsedAgainAfterItsQueueWasDroppedStillExpires() throws Exception {
-    for (int i = 0; i < 2 * ProbeTable.KEPT_IDLE_QUEUES; i++) {
+  void timeoutsUsedAgainAfterTheirQueuesWereDroppedStillExpire() throws Exception {
+    int timeouts = 2 * ProbeTable.KEPT_QUEUES;
+    for (int i = 0; i < timeouts; i++) {
       scheduleProbe(Duration.ofMillis(1 + i));
     }
     table.expire(System.nanoTime() + Duration.ofSeconds(1).toNanos(), this::timeOut);
+    assertThat(table.deadlineQueues()).isLessThanOrEqualTo(ProbeTable.KEPT_QUEUES);
     published.clear();
 
-    // The first timeout's queue is gone (not the last one used); a new probe must find a live one.
-    PendingProbe again = scheduleProbe(Duration.ofMillis(1));
+    // At least half of these timeouts lost their queue: new probes must find live ones.
+    var again = new ArrayList<Integer>();
+    for (int i = 0; i < timeouts; i++) {
+      again.add(scheduleProbe(Duration.ofMillis(1 + i)).sequence);
+    }
     long next = table.expire(System.nanoTime() + Duration.ofSeconds(1).toNanos(), this::timeOut);
 
-    assertThat(published).singleElement().satisfies(result -> assertThat(result.sequence()).isEqualTo(again.sequence));
+    assertThat(published).extracting(PingResult::sequence).containsExactlyInAnyOrderElementsOf(again);
     assertThat(next).isEqualTo(Long.MAX_VALUE);
   }
 
@@ -57,7 +63,7 @@ class ProbeTableTest {
       for (int i = 0; i < probes; i++) {
         // More timeouts than the table keeps idle queues for: queues empty out and retire often.
         var probe = new PendingProbe(InetAddress.getLoopbackAddress(), IpFamily.IPV4,
-            ProbeSettings.defaults().timeout(Duration.ofMillis(1 + i % (4 * ProbeTable.KEPT_IDLE_QUEUES))), table);
+            ProbeSettings.defaults().timeout(Duration.ofMillis(1 + i % (4 * ProbeTable.KEPT_QUEUES))), table);
         probe.token = table.clock.next();
         table.register(probe);
         table.schedule(probe);
@@ -79,7 +85,7 @@ class ProbeTableTest {
 
   private PendingProbe scheduleProbe(Duration timeout) throws Exception {
     var probe = new PendingProbe(InetAddress.getLoopbackAddress(), IpFamily.IPV4, ProbeSettings.defaults().timeout(timeout), table);
-    probe.sequence = published.size() + (int) table.inFlight();
+    probe.sequence = nextSequence++;
     probe.token = table.clock.next();
     table.register(probe);
     table.schedule(probe);
