@@ -36,7 +36,7 @@ final class PingRun {
    * @param only the only family to ping ({@code -4}/{@code -6}), or null
    * @param stream interval and count
    * @param mode fping's default mode or its count mode
-   * @param quiet summary only
+   * @param display what to print besides the summary
    * @param metrics where to serve the meters, or null
    * @param names the targets as given
    * @param onInterrupt whether Ctrl-C prints the summary and exits (a shutdown hook), as in main
@@ -48,7 +48,7 @@ final class PingRun {
       @Nullable IpFamily only,
       StreamOptions stream,
       Report.Mode mode,
-      boolean quiet,
+      Report.Display display,
       @Nullable InetSocketAddress metrics,
       List<String> names,
       boolean onInterrupt,
@@ -119,7 +119,7 @@ final class PingRun {
   }
 
   private int ping(Pinger pinger, List<Report.Target> targets, int failed) {
-    var report = new Report(targets, settings.mode, settings.quiet, out, err);
+    var report = new Report(targets, settings.mode, settings.display, out, err);
     if (settings.onInterrupt) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         if (report.finish()) { // Ctrl-C (or SIGTERM) before the end: summary, then fping's status

@@ -165,6 +165,21 @@ public final class PingstreamCli implements Callable<Integer> {
       description = "Print only the summary (with -c or -l), or nothing (without: see the exit status).")
   private boolean quiet;
 
+  @Option(names = {"-a", "--alive"},
+      description = "List the targets that answered, one name per line, as fping -a: without -c, as"
+          + " they answer; with -c or -l, instead of the lines per probe.")
+  private boolean alive;
+
+  @Option(names = {"-u", "--unreach"},
+      description = "List the targets that did not answer, one name per line, at the end, as fping -u;"
+          + " with -c or -l, instead of the lines per probe.")
+  private boolean unreachable;
+
+  @Option(names = {"-e", "--elapsed"},
+      description = "Without -c: add the round trip to the line of each target that answered, as"
+          + " fping -e: '127.0.0.1 is alive (0.051 ms)'.")
+  private boolean elapsed;
+
   @Option(names = "--metrics-port", paramLabel = "PORT",
       description = "While running, serve the Micrometer meters (ping_rtt_seconds, ping_sent_total, ...)"
           + " in the Prometheus text format at /metrics on this port; 0 picks a free one. The URL is"
@@ -254,7 +269,7 @@ public final class PingstreamCli implements Callable<Integer> {
         family == null ? null : family.ipv4 ? IpFamily.IPV4 : IpFamily.IPV6,
         loop ? stream : stream.count(counting ? repeat.count : 1),
         counting ? Report.Mode.COUNT : Report.Mode.ALIVE,
-        quiet,
+        new Report.Display(quiet, alive, unreachable, elapsed),
         metricsPort == null ? null : new InetSocketAddress(metricsAddress, metricsPort),
         names,
         main,

@@ -30,19 +30,41 @@ final class Report {
   /** One target: the name as the user wrote it, and the address it resolved to. */
   record Target(String name, InetAddress address) {}
 
+  /**
+   * What to print besides the summary, as fping's {@code -q}, {@code -a}, {@code -u} and {@code
+   * -e}.
+   *
+   * @param quiet no line per probe; without {@code -c}, no line at all
+   * @param alive list the targets that answered, by name alone (fping {@code -a})
+   * @param unreachable list the targets that did not, by name alone (fping {@code -u})
+   * @param elapsed add the round trip to the line of a target that answered (fping {@code -e})
+   */
+  record Display(boolean quiet, boolean alive, boolean unreachable, boolean elapsed) {
+
+    /** With {@code -a} or {@code -u} fping prints those lists instead of its other lines. */
+    boolean lists() {
+      return alive || unreachable;
+    }
+
+    /** Whether a line per probe is printed: with {@code -c}, unless quiet or listing. */
+    boolean probeLines() {
+      return !quiet && !lists();
+    }
+  }
+
   /** How many recent probes of a target remember their sequence, to number duplicates. */
   private static final int REMEMBERED_SEQUENCES = 1024;
 
   private final Mode mode;
-  private final boolean quiet;
+  private final Display display;
   private final PrintStream out;
   private final PrintStream err;
   private final Map<InetAddress, Entry> entries = new LinkedHashMap<>();
   private boolean finished;
 
-  Report(List<Target> targets, Mode mode, boolean quiet, PrintStream out, PrintStream err) {
+  Report(List<Target> targets, Mode mode, Display display, PrintStream out, PrintStream err) {
     this.mode = mode;
-    this.quiet = quiet;
+    this.display = display;
     this.out = out;
     this.err = err;
     int width = targets.stream().mapToInt(target -> target.name().length()).max().orElse(0);
@@ -64,7 +86,11 @@ final class Report {
     long index = entry.tally.sent();
     entry.tally.add(result);
     entry.sequences.put(result.sequence(), index);
-    if (quiet) {
+    if (mode == Mode.ALIVE) {
+      printAlive(entry, result);
+      return;
+    }
+    if (!display.probeLines()) {
       return;
     }
     printResult(entry, index, result);
@@ -77,19 +103,25 @@ final class Report {
 
   private void printResult(Entry entry, long index, PingResult result) {
     switch (result.outcome()) {
-      case REPLY -> {
-        if (mode == Mode.ALIVE) {
-          out.println(FpingFormat.alive(entry.name));
-        } else {
-          out.println(FpingFormat.reply(entry.padded, index, result, entry.tally));
-        }
-      }
-      case TIMEOUT -> {
-        if (mode == Mode.COUNT) {
-          out.println(FpingFormat.timeout(entry.padded, index, entry.tally));
-        }
-      }
+      case REPLY -> out.println(FpingFormat.reply(entry.padded, index, result, entry.tally));
+      case TIMEOUT -> out.println(FpingFormat.timeout(entry.padded, index, entry.tally));
       default -> err.println(FpingFormat.error(entry.name, result));
+    }
+  }
+
+  /** Without {@code -c}: {@code NAME is alive}, or {@code NAME} alone with {@code -a}; errors. */
+  private void printAlive(Entry entry, PingResult result) {
+    if (result.outcome() == PingOutcome.REPLY) {
+      String elapsed = display.elapsed() ? " (" + FpingFormat.millis(result.rttNanos()) + " ms)" : "";
+      if (display.lists()) {
+        if (display.alive()) {
+          out.println(entry.name + elapsed);
+        }
+      } else if (!display.quiet()) {
+        out.println(FpingFormat.alive(entry.name) + elapsed);
+      }
+    } else if (result.outcome() != PingOutcome.TIMEOUT && !display.quiet()) {
+      err.println(FpingFormat.error(entry.name, result));
     }
   }
 
@@ -107,7 +139,7 @@ final class Report {
 
   private void duplicateOf(Entry entry, PingResult duplicate) {
     entry.tally.add(duplicate);
-    if (quiet || mode != Mode.COUNT) {
+    if (!display.probeLines() || mode != Mode.COUNT) {
       return;
     }
     Long index = entry.sequences.get(duplicate.sequence());
@@ -122,9 +154,9 @@ final class Report {
 
   /**
    * Prints the summary, once: returns false when it was printed already (the run ended and
-   * Ctrl-C came, or the other way round). With {@code -c}: a blank line unless quiet, as fping,
-   * then a line per target on stderr. Without: {@code NAME is unreachable} on stdout for every
-   * target that did not answer.
+   * Ctrl-C came, or the other way round). With {@code -c}: a blank line after the probes' lines,
+   * as fping, then a line per target on stderr. Without: {@code NAME is unreachable} on stdout
+   * for every target that did not answer, or {@code NAME} alone with {@code -u}.
    */
   synchronized boolean finish() {
     if (finished) {
@@ -133,13 +165,13 @@ final class Report {
     finished = true;
     out.flush();
     if (mode == Mode.COUNT) {
-      if (!quiet) {
+      if (display.probeLines()) {
         err.println();
       }
       entries.values().forEach(entry -> err.println(FpingFormat.summary(entry.padded, entry.tally)));
-    } else if (!quiet) {
+    } else if (display.lists() ? display.unreachable() : !display.quiet()) {
       entries.values().stream().filter(entry -> entry.tally.received() == 0)
-          .forEach(entry -> out.println(FpingFormat.unreachable(entry.name)));
+          .forEach(entry -> out.println(display.lists() ? entry.name : FpingFormat.unreachable(entry.name)));
     }
     out.flush();
     err.flush();

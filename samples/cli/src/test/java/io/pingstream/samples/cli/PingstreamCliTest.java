@@ -63,6 +63,24 @@ class PingstreamCliTest {
   }
 
   @Test
+  void aliveAndUnreachableListTheTargetsByNameWithTheirRoundTrip() throws Exception {
+    requireNftables();
+    try (var ns = NetNamespace.create().allowDgram()) {
+      ns.nft("add table inet silent_test",
+          "add chain inet silent_test input { type filter hook input priority 0 ; }",
+          "add rule inet silent_test input ip daddr 127.0.0.2 icmp type echo-request drop");
+
+      CliProcess.Run run = CliProcess.run(ns, "", "-a", "-u", "-e", "-t", "300ms", "127.0.0.2", "127.0.0.1");
+
+      assertThat(run.exit()).isEqualTo(ExitStatus.SOME_SILENT);
+      assertThat(run.outLines()).hasSize(2);
+      assertThat(run.outLines().get(0)).matches("127\\.0\\.0\\.1 \\(" + MS + " ms\\)");
+      assertThat(run.outLines().get(1)).isEqualTo("127.0.0.2");
+      assertThat(run.stderr()).isEmpty();
+    }
+  }
+
+  @Test
   void aSilentTargetTimesOutEveryProbeAndExitsOne() throws Exception {
     requireNftables();
     try (var ns = NetNamespace.create().allowDgram().dropEchoRequests()) {

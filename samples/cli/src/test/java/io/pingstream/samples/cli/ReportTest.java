@@ -16,9 +16,13 @@ class ReportTest {
   private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
 
   private Report report(Report.Mode mode, boolean quiet) {
+    return report(mode, new Report.Display(quiet, false, false, false));
+  }
+
+  private Report report(Report.Mode mode, Report.Display display) {
     return new Report(
         List.of(new Report.Target("127.0.0.1", LOOPBACK), new Report.Target("::1", LOOPBACK6)),
-        mode, quiet,
+        mode, display,
         new PrintStream(stdout, true, StandardCharsets.UTF_8),
         new PrintStream(stderr, true, StandardCharsets.UTF_8));
   }
@@ -125,6 +129,45 @@ class ReportTest {
 
     assertThat(out()).isEmpty();
     assertThat(err()).isEmpty();
+  }
+
+  @Test
+  void aliveAndUnreachableListsNameTheTargetsAloneAsFpingAAndU() {
+    for (boolean quiet : new boolean[] {false, true}) { // fping prints its lists even with -q
+      assertThat(aliveRun(new Report.Display(quiet, true, false, false))).isEqualTo("::1\n");
+      assertThat(aliveRun(new Report.Display(quiet, false, true, false))).isEqualTo("127.0.0.1\n");
+      assertThat(aliveRun(new Report.Display(quiet, true, true, false))).isEqualTo("::1\n127.0.0.1\n");
+    }
+  }
+
+  @Test
+  void elapsedAddsTheRoundTripOfEachTargetThatAnswered() {
+    assertThat(aliveRun(new Report.Display(false, false, false, true))).isEqualTo("::1 is alive (0.025 ms)\n127.0.0.1 is unreachable\n");
+    assertThat(aliveRun(new Report.Display(false, true, false, true))).isEqualTo("::1 (0.025 ms)\n");
+  }
+
+  /** Without -c: 127.0.0.1 times out, ::1 answers in 25 us; stdout. */
+  private String aliveRun(Report.Display display) {
+    stdout.reset();
+    Report report = report(Report.Mode.ALIVE, display);
+    report.result(Results.timeout(LOOPBACK, 11));
+    report.result(Results.reply(LOOPBACK6, 12, 25));
+    report.finish();
+    assertThat(err()).isEmpty();
+    assertThat(report.exitStatus()).isEqualTo(ExitStatus.SOME_SILENT);
+    return out();
+  }
+
+  @Test
+  void withCountTheListsReplaceTheLinesPerProbe() {
+    Report report = report(Report.Mode.COUNT, new Report.Display(false, true, true, false));
+    report.result(Results.reply(LOOPBACK, 11, 40));
+    report.result(Results.timeout(LOOPBACK6, 12));
+    report.finish();
+
+    // As fping -c 1 -a -u: no line per probe, no blank line, the summaries.
+    assertThat(out()).isEmpty();
+    assertThat(err()).startsWith("127.0.0.1 : xmt/rcv/%loss = 1/1/0%").contains("\n::1       : xmt/rcv/%loss = 1/0/100%");
   }
 
   @Test
