@@ -55,6 +55,15 @@ final class Durations implements ITypeConverter<Duration> {
     return Duration.ofNanos(nanos.longValueExact());
   }
 
+  /** The longest timeout a probe takes. */
+  static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+
+  /** {@code timeout} times {@code factor} (at least 1), at most {@link #MAX_TIMEOUT}. */
+  static Duration scaledTimeout(Duration timeout, double factor) {
+    double nanos = timeout.toNanos() * factor;
+    return nanos >= MAX_TIMEOUT.toNanos() ? MAX_TIMEOUT : Duration.ofNanos((long) nanos);
+  }
+
   /** {@code duration} in the shortest exact unit among those {@link #parse} reads: {@code 1s}, {@code 500ms}. */
   static String format(Duration duration) {
     long nanos = duration.toNanos();

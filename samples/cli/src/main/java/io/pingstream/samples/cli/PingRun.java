@@ -5,6 +5,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pingstream.IpFamily;
 import io.pingstream.PingOptions;
 import io.pingstream.PingOutcome;
+import io.pingstream.PingResult;
+import io.pingstream.ProbeSettings;
 import io.pingstream.micrometer.PingEngineMetrics;
 import io.pingstream.micrometer.PingMetrics;
 import io.pingstream.reactor.AddressPreference;
@@ -14,12 +16,15 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
 
 /**
  * One run of the tool, once the command line is understood: resolve, open the sockets, serve
@@ -37,6 +42,8 @@ final class PingRun {
    * @param stream interval and count
    * @param mode fping's default mode or its count mode
    * @param display what to print besides the summary
+   * @param retries without {@code -c}, how many more probes a silent target gets
+   * @param backoff the factor by which each retry's timeout grows
    * @param metrics where to serve the meters, or null
    * @param names the targets as given
    * @param onInterrupt whether Ctrl-C prints the summary and exits (a shutdown hook), as in main
@@ -49,6 +56,8 @@ final class PingRun {
       StreamOptions stream,
       Report.Mode mode,
       Report.Display display,
+      int retries,
+      double backoff,
       @Nullable InetSocketAddress metrics,
       List<String> names,
       boolean onInterrupt,
@@ -133,7 +142,10 @@ final class PingRun {
         .subscribe(report::duplicate);
     Progress progress = settings.progress ? Progress.start(err, report::progress) : null;
     try {
-      pinger.pingAll(addresses, settings.stream).doOnNext(report::result).blockLast();
+      Flux<PingResult> results = settings.mode == Report.Mode.ALIVE
+          ? untilAlive(pinger, addresses, 0)
+          : pinger.pingAll(addresses, settings.stream);
+      results.doOnNext(report::result).blockLast();
     } catch (RuntimeException e) {
       Throwable cause = Exceptions.unwrap(e);
       throw new SystemError(cause.getMessage() == null ? cause.toString() : cause.getMessage());
@@ -145,6 +157,29 @@ final class PingRun {
     }
     report.finish();
     return report.exitStatus();
+  }
+
+  /**
+   * fping's default mode: a probe to each target, then, {@code retries} times, one more to each
+   * target that has not answered yet, each round's timeout {@code backoff} times the last one's.
+   */
+  private Flux<PingResult> untilAlive(Pinger pinger, List<InetAddress> targets, int attempt) {
+    Set<InetAddress> answered = ConcurrentHashMap.newKeySet();
+    ProbeSettings probe = settings.options.probeSettings();
+    Duration timeout = Durations.scaledTimeout(probe.timeout(), Math.pow(settings.backoff, attempt));
+    Flux<PingResult> round = pinger.pingAll(targets, settings.stream.probeSettings(probe.timeout(timeout)))
+        .doOnNext(result -> {
+          if (result.outcome() == PingOutcome.REPLY) {
+            answered.add(result.target());
+          }
+        });
+    if (attempt == settings.retries) {
+      return round;
+    }
+    return round.concatWith(Flux.defer(() -> {
+      List<InetAddress> silent = targets.stream().filter(target -> !answered.contains(target)).toList();
+      return silent.isEmpty() ? Flux.empty() : untilAlive(pinger, silent, attempt + 1);
+    }));
   }
 
   /** A failure of the system, not of the user's input: printed as one line, exit status 4. */

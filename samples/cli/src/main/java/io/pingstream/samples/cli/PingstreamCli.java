@@ -119,6 +119,17 @@ public final class PingstreamCli implements Callable<Integer> {
           + " (fping: 500ms without -c, with three retries).")
   private Duration timeout = Duration.ofSeconds(1);
 
+  @Option(names = {"-r", "--retry"}, paramLabel = "N", defaultValue = "0",
+      description = "Without -c or -l: send up to N more probes to each target that has not answered,"
+          + " one round after another, as fping -r (whose default is 3). Ignored with -c or -l, as in"
+          + " fping. From 0 to 20. Default: ${DEFAULT-VALUE}.")
+  private int retries;
+
+  @Option(names = {"-B", "--backoff"}, paramLabel = "FACTOR", defaultValue = "1.5",
+      description = "Each retry's timeout is the last one's times FACTOR, as fping -B; from 1 to 5."
+          + " Default: ${DEFAULT-VALUE}.")
+  private double backoff = 1.5;
+
   @Option(names = {"-s", "--size"}, paramLabel = "BYTES", defaultValue = "64",
       description = "Size of the whole IP packet: IP header, 8-byte ICMP header and payload, from 64"
           + " to 65535. Default: ${DEFAULT-VALUE}. Reply lines show the ICMP bytes, as fping: 44 for"
@@ -190,7 +201,6 @@ public final class PingstreamCli implements Callable<Integer> {
       description = "Address the metrics endpoint listens on. Default: ${DEFAULT-VALUE} (this host only).")
   private InetAddress metricsAddress = InetAddress.getLoopbackAddress();
 
-  private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
 
   private final InputStream stdin;
   private final PrintStream out;
@@ -270,6 +280,8 @@ public final class PingstreamCli implements Callable<Integer> {
         loop ? stream : stream.count(counting ? repeat.count : 1),
         counting ? Report.Mode.COUNT : Report.Mode.ALIVE,
         new Report.Display(quiet, alive, unreachable, elapsed),
+        retries,
+        backoff,
         metricsPort == null ? null : new InetSocketAddress(metricsAddress, metricsPort),
         names,
         main,
@@ -280,7 +292,7 @@ public final class PingstreamCli implements Callable<Integer> {
   /** The engine's options, each value checked by the library; a refusal names the option. */
   PingOptions options() {
     PingOptions options = PingOptions.defaults().policy(policy);
-    if (timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+    if (timeout.isZero() || timeout.compareTo(Durations.MAX_TIMEOUT) > 0) {
       throw invalid("-t/--timeout", Durations.format(timeout), "must be more than 0 and at most 1h");
     }
     options = check("-t/--timeout", Durations.format(timeout), options, o -> o.timeout(timeout));
@@ -298,6 +310,12 @@ public final class PingstreamCli implements Callable<Integer> {
     }
     if (namespace != null) {
       options = options.namespace(namespace);
+    }
+    if (retries < 0 || retries > 20) {
+      throw invalid("-r/--retry", String.valueOf(retries), "must be in [0, 20]");
+    }
+    if (!(backoff >= 1 && backoff <= 5)) {
+      throw invalid("-B/--backoff", String.valueOf(backoff), "must be in [1, 5]");
     }
     if (metricsPort != null && (metricsPort < 0 || metricsPort > 65_535)) {
       throw invalid("--metrics-port", String.valueOf(metricsPort), "must be in [0, 65535]");

@@ -77,6 +77,10 @@ class CommandLineTest {
       "--source example.com 127.0.0.1 | '--source'      | 'example.com' is not an IP address",
       "--source 0.0.0.0 127.0.0.1    | '--source'       | source must be a unicast address",
       "--metrics-port 65536 127.0.0.1 | '--metrics-port' | must be in [0, 65535]",
+      "-r 21 127.0.0.1               | '-r/--retry'     | must be in [0, 20]",
+      "-r -1 127.0.0.1               | '-r/--retry'     | must be in [0, 20]",
+      "-B 0.5 127.0.0.1              | '-B/--backoff'   | must be in [1, 5]",
+      "-B NaN 127.0.0.1              | '-B/--backoff'   | must be in [1, 5]",
       "-f /nonexistent/hosts         | '-f/--file'      | cannot be read"})
   void aBadValueIsAUsageErrorThatNamesTheOption(String args, String option, String why) {
     Outcome outcome = execute(args.trim().split(" +"));

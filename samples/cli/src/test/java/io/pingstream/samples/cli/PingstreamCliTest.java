@@ -81,6 +81,31 @@ class PingstreamCliTest {
   }
 
   @Test
+  void retriesProbeOnlyTheTargetsThatHaveNotAnsweredWithAGrowingTimeout() throws Exception {
+    requireNftables();
+    try (var ns = NetNamespace.create().allowDgram()) {
+      ns.nft("add table inet retry_test",
+          "add chain inet retry_test input { type filter hook input priority 0 ; }",
+          // 127.0.0.2 answers from its second probe on; 127.0.0.3 never does.
+          "add rule inet retry_test input ip daddr 127.0.0.2 icmp type echo-request quota until 100 bytes drop",
+          "add rule inet retry_test input ip daddr 127.0.0.3 icmp type echo-request counter drop",
+          "add rule inet retry_test input ip daddr 127.0.0.1 icmp type echo-request counter accept");
+      long start = System.nanoTime();
+
+      CliProcess.Run run = CliProcess.run(ns, "", "-r", "2", "-B", "2", "-t", "200ms", "127.0.0.1", "127.0.0.2", "127.0.0.3");
+
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertThat(run.exit()).isEqualTo(ExitStatus.SOME_SILENT);
+      assertThat(run.outLines()).containsExactly("127.0.0.1 is alive", "127.0.0.2 is alive", "127.0.0.3 is unreachable");
+      String counters = ns.exec("nft", "list", "table", "inet", "retry_test");
+      assertThat(counters).contains("ip daddr 127.0.0.3 icmp type echo-request counter packets 3 ");
+      assertThat(counters).contains("ip daddr 127.0.0.1 icmp type echo-request counter packets 1 ");
+      // Three rounds for the silent target: 200 + 400 + 800 ms.
+      assertThat(took).isGreaterThan(Duration.ofMillis(1_400));
+    }
+  }
+
+  @Test
   void aSilentTargetTimesOutEveryProbeAndExitsOne() throws Exception {
     requireNftables();
     try (var ns = NetNamespace.create().allowDgram().dropEchoRequests()) {
