@@ -97,11 +97,21 @@ public final class PingstreamCli implements Callable<Integer> {
   @ArgGroup(exclusive = true)
   private @Nullable Repeat repeat;
 
-  /** {@code -c} or {@code -l}: fping's count and loop modes, one at most. */
+  /** {@code -c}, {@code -C} or {@code -l}: fping's count and loop modes, one at most. */
   static final class Repeat {
     @Option(names = {"-c", "--count"}, paramLabel = "COUNT", required = true,
         description = "Send COUNT probes to each target, print a line per probe and a summary.")
     @Nullable Long count;
+
+    @Option(names = {"-C", "--vcount"}, paramLabel = "COUNT", required = true,
+        description = "Like -c, but the summary lists each probe's round trip in ms ('-' when lost),"
+            + " as fping -C: '127.0.0.1 : 0.051 0.047 -'.")
+    @Nullable Long vcount;
+
+    /** The count of -c or -C, or null with -l. */
+    @Nullable Long probes() {
+      return count != null ? count : vcount;
+    }
 
     @Option(names = {"-l", "--loop"}, required = true,
         description = "Like -c, but until interrupted (Ctrl-C).")
@@ -277,9 +287,9 @@ public final class PingstreamCli implements Callable<Integer> {
         options,
         family == null ? AddressPreference.ANY : family.ipv4 ? AddressPreference.IPV4 : AddressPreference.IPV6,
         family == null ? null : family.ipv4 ? IpFamily.IPV4 : IpFamily.IPV6,
-        loop ? stream : stream.count(counting ? repeat.count : 1),
+        loop ? stream : stream.count(counting ? repeat.probes() : 1),
         counting ? Report.Mode.COUNT : Report.Mode.ALIVE,
-        new Report.Display(quiet, alive, unreachable, elapsed),
+        new Report.Display(quiet, alive, unreachable, elapsed, repeat != null && repeat.vcount != null),
         retries,
         backoff,
         metricsPort == null ? null : new InetSocketAddress(metricsAddress, metricsPort),
@@ -329,8 +339,8 @@ public final class PingstreamCli implements Callable<Integer> {
       throw invalid("-i/--interval", Durations.format(interval), "must be at least 1ms and at most 24h");
     }
     StreamOptions stream = check("-i/--interval", Durations.format(interval), StreamOptions.defaults(), s -> s.interval(interval));
-    if (repeat != null && repeat.count != null && repeat.count < 1) {
-      throw invalid("-c/--count", String.valueOf(repeat.count), "must be at least 1");
+    if (repeat != null && repeat.probes() != null && repeat.probes() < 1) {
+      throw invalid(repeat.count != null ? "-c/--count" : "-C/--vcount", String.valueOf(repeat.probes()), "must be at least 1");
     }
     return stream;
   }

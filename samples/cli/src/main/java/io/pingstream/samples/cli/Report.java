@@ -31,15 +31,15 @@ final class Report {
   record Target(String name, InetAddress address) {}
 
   /**
-   * What to print besides the summary, as fping's {@code -q}, {@code -a}, {@code -u} and {@code
-   * -e}.
+   * What to print, as fping's {@code -q}, {@code -a}, {@code -u}, {@code -e} and {@code -C}.
    *
    * @param quiet no line per probe; without {@code -c}, no line at all
    * @param alive list the targets that answered, by name alone (fping {@code -a})
    * @param unreachable list the targets that did not, by name alone (fping {@code -u})
    * @param elapsed add the round trip to the line of a target that answered (fping {@code -e})
+   * @param roundTrips a summary that lists each probe's round trip (fping {@code -C})
    */
-  record Display(boolean quiet, boolean alive, boolean unreachable, boolean elapsed) {
+  record Display(boolean quiet, boolean alive, boolean unreachable, boolean elapsed, boolean roundTrips) {
 
     /** With {@code -a} or {@code -u} fping prints those lists instead of its other lines. */
     boolean lists() {
@@ -85,6 +85,9 @@ final class Report {
     }
     long index = entry.tally.sent();
     entry.tally.add(result);
+    if (display.roundTrips()) {
+      entry.roundTrips.append(' ').append(result.outcome() == PingOutcome.REPLY ? FpingFormat.millis(result.rttNanos()) : "-");
+    }
     entry.sequences.put(result.sequence(), index);
     if (mode == Mode.ALIVE) {
       printAlive(entry, result);
@@ -155,7 +158,7 @@ final class Report {
   /**
    * Prints the summary, once: returns false when it was printed already (the run ended and
    * Ctrl-C came, or the other way round). With {@code -c}: a blank line after the probes' lines,
-   * as fping, then a line per target on stderr. Without: {@code NAME is unreachable} on stdout
+   * as fping, then a line per target on stderr (with {@code -C}: its round trips). Without: {@code NAME is unreachable} on stdout
    * for every target that did not answer, or {@code NAME} alone with {@code -u}.
    */
   synchronized boolean finish() {
@@ -168,7 +171,9 @@ final class Report {
       if (display.probeLines()) {
         err.println();
       }
-      entries.values().forEach(entry -> err.println(FpingFormat.summary(entry.padded, entry.tally)));
+      entries.values().forEach(entry -> err.println(display.roundTrips()
+          ? entry.padded + " :" + entry.roundTrips
+          : FpingFormat.summary(entry.padded, entry.tally)));
     } else if (display.lists() ? display.unreachable() : !display.quiet()) {
       entries.values().stream().filter(entry -> entry.tally.received() == 0)
           .forEach(entry -> out.println(display.lists() ? entry.name : FpingFormat.unreachable(entry.name)));
@@ -211,6 +216,8 @@ final class Report {
     final String name;
     final String padded;
     final TargetTally tally = new TargetTally();
+    /** With {@code -C}: " 0.051 -" and so on, a round trip or a dash per probe. */
+    final StringBuilder roundTrips = new StringBuilder();
     /** ICMP sequence to the per-target probe index, for the latest probes. */
     final Map<Integer, Long> sequences = new LinkedHashMap<>(16, 0.75f, false) {
       @Override

@@ -70,6 +70,7 @@ class CommandLineTest {
       "-i 100us 127.0.0.1            | '-i/--interval'  | at least 1ms",
       "-s 20 127.0.0.1               | '-s/--size'      | size must be in [64, 65535], was 20",
       "-c 0 127.0.0.1                | '-c/--count'     | must be at least 1",
+      "-C 0 127.0.0.1                | '-C/--vcount'    | must be at least 1",
       "-c many 127.0.0.1             | '--count'        | 'many' is not a long",
       "--ttl 0 127.0.0.1             | '--ttl'          | ttl must be in [1, 255], was 0",
       "--tos 256 127.0.0.1           | '--tos'          | tos must be in [0, 255], was 256",
@@ -105,6 +106,7 @@ class CommandLineTest {
   @Test
   void countAndLoopExcludeEachOtherAndSoDoTheFamilies() {
     assertThat(execute("-c", "2", "-l", "127.0.0.1").exit).isEqualTo(2);
+    assertThat(execute("-c", "2", "-C", "2", "127.0.0.1").err).contains("mutually exclusive");
     assertThat(execute("-4", "-6", "127.0.0.1").err).contains("mutually exclusive");
   }
 

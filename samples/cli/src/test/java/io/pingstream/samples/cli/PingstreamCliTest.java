@@ -52,6 +52,19 @@ class PingstreamCliTest {
   }
 
   @Test
+  void vcountPrintsTheLinesPerProbeThenEachTargetsRoundTrips() throws Exception {
+    requireRaw();
+
+    CliProcess.Run run = CliProcess.run(null, "", "-C", "3", "-i", "20ms", "127.0.0.1");
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.outLines()).hasSize(3).allMatch(line -> line.startsWith("127.0.0.1 : ["));
+    assertThat(run.errLines()).hasSize(2);
+    assertThat(run.errLines().get(0)).isEmpty();
+    assertThat(run.errLines().get(1)).matches("127\\.0\\.0\\.1 :( " + MS + "){3}");
+  }
+
+  @Test
   void withoutCountItSaysAliveAsFping() throws Exception {
     requireRaw();
 

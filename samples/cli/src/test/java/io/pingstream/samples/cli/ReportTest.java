@@ -16,7 +16,7 @@ class ReportTest {
   private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
 
   private Report report(Report.Mode mode, boolean quiet) {
-    return report(mode, new Report.Display(quiet, false, false, false));
+    return report(mode, new Report.Display(quiet, false, false, false, false));
   }
 
   private Report report(Report.Mode mode, Report.Display display) {
@@ -134,16 +134,16 @@ class ReportTest {
   @Test
   void aliveAndUnreachableListsNameTheTargetsAloneAsFpingAAndU() {
     for (boolean quiet : new boolean[] {false, true}) { // fping prints its lists even with -q
-      assertThat(aliveRun(new Report.Display(quiet, true, false, false))).isEqualTo("::1\n");
-      assertThat(aliveRun(new Report.Display(quiet, false, true, false))).isEqualTo("127.0.0.1\n");
-      assertThat(aliveRun(new Report.Display(quiet, true, true, false))).isEqualTo("::1\n127.0.0.1\n");
+      assertThat(aliveRun(new Report.Display(quiet, true, false, false, false))).isEqualTo("::1\n");
+      assertThat(aliveRun(new Report.Display(quiet, false, true, false, false))).isEqualTo("127.0.0.1\n");
+      assertThat(aliveRun(new Report.Display(quiet, true, true, false, false))).isEqualTo("::1\n127.0.0.1\n");
     }
   }
 
   @Test
   void elapsedAddsTheRoundTripOfEachTargetThatAnswered() {
-    assertThat(aliveRun(new Report.Display(false, false, false, true))).isEqualTo("::1 is alive (0.025 ms)\n127.0.0.1 is unreachable\n");
-    assertThat(aliveRun(new Report.Display(false, true, false, true))).isEqualTo("::1 (0.025 ms)\n");
+    assertThat(aliveRun(new Report.Display(false, false, false, true, false))).isEqualTo("::1 is alive (0.025 ms)\n127.0.0.1 is unreachable\n");
+    assertThat(aliveRun(new Report.Display(false, true, false, true, false))).isEqualTo("::1 (0.025 ms)\n");
   }
 
   /** Without -c: 127.0.0.1 times out, ::1 answers in 25 us; stdout. */
@@ -160,7 +160,7 @@ class ReportTest {
 
   @Test
   void withCountTheListsReplaceTheLinesPerProbe() {
-    Report report = report(Report.Mode.COUNT, new Report.Display(false, true, true, false));
+    Report report = report(Report.Mode.COUNT, new Report.Display(false, true, true, false, false));
     report.result(Results.reply(LOOPBACK, 11, 40));
     report.result(Results.timeout(LOOPBACK6, 12));
     report.finish();
@@ -168,6 +168,18 @@ class ReportTest {
     // As fping -c 1 -a -u: no line per probe, no blank line, the summaries.
     assertThat(out()).isEmpty();
     assertThat(err()).startsWith("127.0.0.1 : xmt/rcv/%loss = 1/1/0%").contains("\n::1       : xmt/rcv/%loss = 1/0/100%");
+  }
+
+  @Test
+  void withVcountTheSummaryListsEachProbesRoundTripOrADash() {
+    Report report = report(Report.Mode.COUNT, new Report.Display(false, false, false, false, true));
+    report.result(Results.reply(LOOPBACK, 11, 40));
+    report.result(Results.timeout(LOOPBACK, 12));
+    report.result(Results.reply(LOOPBACK, 13, 1_250));
+    report.result(Results.timeout(LOOPBACK6, 14));
+    report.finish();
+
+    assertThat(err()).isEqualTo("\n127.0.0.1 : 0.040 - 1.25\n::1       : -\n");
   }
 
   @Test
