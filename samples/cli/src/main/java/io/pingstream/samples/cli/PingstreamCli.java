@@ -211,7 +211,6 @@ public final class PingstreamCli implements Callable<Integer> {
       description = "Address the metrics endpoint listens on. Default: ${DEFAULT-VALUE} (this host only).")
   private InetAddress metricsAddress = InetAddress.getLoopbackAddress();
 
-
   private final InputStream stdin;
   private final PrintStream out;
   private final PrintStream err;
