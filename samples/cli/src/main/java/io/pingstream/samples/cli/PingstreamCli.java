@@ -51,7 +51,8 @@ import picocli.CommandLine.Spec;
     synopsisHeading = "%nUsage: ",
     descriptionHeading = "%n",
     description = {
-        "Without -c or -l, each target gets one probe and a line saying whether it is alive. With"
+        "Without -c or -l, each target gets one probe (and up to -r more) and a line saying whether"
+            + " it is alive. With"
             + " -c COUNT, each target gets COUNT probes and a line per reply or timeout on stdout;"
             + " at the end, or on Ctrl-C, a summary line per target on stderr: fping's"
             + " xmt/rcv/%%loss and min/avg/max, then stddev/jitter.",
@@ -131,8 +132,8 @@ public final class PingstreamCli implements Callable<Integer> {
 
   @Option(names = {"-r", "--retry"}, paramLabel = "N", defaultValue = "0",
       description = "Without -c or -l: send up to N more probes to each target that has not answered,"
-          + " one round after another, as fping -r (whose default is 3). Ignored with -c or -l, as in"
-          + " fping. From 0 to 20. Default: ${DEFAULT-VALUE}.")
+          + " in rounds spread over -i like the first, as fping -r (whose default is 3). Ignored with"
+          + " -c or -l, as in fping. From 0 to 20. Default: ${DEFAULT-VALUE}.")
   private int retries;
 
   @Option(names = {"-B", "--backoff"}, paramLabel = "FACTOR", defaultValue = "1.5",
@@ -183,22 +184,29 @@ public final class PingstreamCli implements Callable<Integer> {
   private @Nullable Path namespace;
 
   @Option(names = {"-q", "--quiet"},
-      description = "Print only the summary (with -c or -l), or nothing (without: see the exit status).")
+      description = "Print only the summary (with -c or -l), or nothing but the lists of -a or -u"
+          + " (without: see the exit status).")
   private boolean quiet;
 
-  @Option(names = {"-a", "--alive"},
-      description = "List the targets that answered, one name per line, as fping -a: without -c, as"
-          + " they answer; with -c or -l, instead of the lines per probe.")
-  private boolean alive;
+  @ArgGroup(exclusive = true)
+  private @Nullable Lists lists;
 
-  @Option(names = {"-u", "--unreach"},
-      description = "List the targets that did not answer, one name per line, at the end, as fping -u;"
-          + " with -c or -l, instead of the lines per probe.")
-  private boolean unreachable;
+  /** {@code -a} or {@code -u}, one at most, as fping. */
+  static final class Lists {
+    @Option(names = {"-a", "--alive"}, required = true,
+        description = "Without -c or -l: list the targets that answer, one name per line, as fping -a."
+            + " With -c: no line per probe, only the summary, as fping; no effect with -l.")
+    boolean alive;
+
+    @Option(names = {"-u", "--unreach"}, required = true,
+        description = "Without -c or -l: list the targets that did not answer, one name per line, at"
+            + " the end, as fping -u. With -c: as -a.")
+    boolean unreachable;
+  }
 
   @Option(names = {"-e", "--elapsed"},
-      description = "Without -c: add the round trip to the line of each target that answered, as"
-          + " fping -e: '127.0.0.1 is alive (0.051 ms)'.")
+      description = "Without -c or -l: add the round trip to the line of each target that answered,"
+          + " as fping -e: '127.0.0.1 is alive (0.051 ms)'.")
   private boolean elapsed;
 
   @Option(names = "--metrics-port", paramLabel = "PORT",
@@ -288,7 +296,7 @@ public final class PingstreamCli implements Callable<Integer> {
         family == null ? null : family.ipv4 ? IpFamily.IPV4 : IpFamily.IPV6,
         loop ? stream : stream.count(counting ? repeat.probes() : 1),
         counting ? Report.Mode.COUNT : Report.Mode.ALIVE,
-        new Report.Display(quiet, alive, unreachable, elapsed, repeat != null && repeat.vcount != null),
+        display(loop),
         retries,
         backoff,
         metricsPort == null ? null : new InetSocketAddress(metricsAddress, metricsPort),
@@ -296,6 +304,13 @@ public final class PingstreamCli implements Callable<Integer> {
         main,
         interactive && quiet && counting);
     return new PingRun(settings, out, err).run();
+  }
+
+  /** What to print; fping's -a and -u change nothing in loop mode. */
+  private Report.Display display(boolean loop) {
+    boolean alive = lists != null && lists.alive && !loop;
+    boolean unreachable = lists != null && lists.unreachable && !loop;
+    return new Report.Display(quiet, alive, unreachable, elapsed, repeat != null && repeat.vcount != null);
   }
 
   /** The engine's options, each value checked by the library; a refusal names the option. */

@@ -34,14 +34,16 @@ final class Report {
    * What to print, as fping's {@code -q}, {@code -a}, {@code -u}, {@code -e} and {@code -C}.
    *
    * @param quiet no line per probe; without {@code -c}, no line at all
-   * @param alive list the targets that answered, by name alone (fping {@code -a})
-   * @param unreachable list the targets that did not, by name alone (fping {@code -u})
+   * @param alive list the targets that answered, by name alone (fping {@code -a}); with {@code
+   *     -c}, no line per probe
+   * @param unreachable list the targets that did not, by name alone (fping {@code -u}); with
+   *     {@code -c}, no line per probe
    * @param elapsed add the round trip to the line of a target that answered (fping {@code -e})
    * @param roundTrips a summary that lists each probe's round trip (fping {@code -C})
    */
   record Display(boolean quiet, boolean alive, boolean unreachable, boolean elapsed, boolean roundTrips) {
 
-    /** With {@code -a} or {@code -u} fping prints those lists instead of its other lines. */
+    /** With {@code -a} or {@code -u} fping prints no line per probe, nor "is alive" lines. */
     boolean lists() {
       return alive || unreachable;
     }
@@ -93,10 +95,11 @@ final class Report {
       printAlive(entry, result);
       return;
     }
-    if (!display.probeLines()) {
-      return;
+    if (display.probeLines()) {
+      printResult(entry, index, result);
+    } else if (!display.quiet() && isError(result)) {
+      err.println(FpingFormat.error(entry.name, result)); // fping prints errors unless -q
     }
-    printResult(entry, index, result);
     // Duplicates that overtook this result on the way here, now that it has its number.
     List<PingResult> early = entry.early.remove(result.sequence());
     if (early != null && mode == Mode.COUNT) {
@@ -123,9 +126,13 @@ final class Report {
       } else if (!display.quiet()) {
         out.println(FpingFormat.alive(entry.name) + elapsed);
       }
-    } else if (result.outcome() != PingOutcome.TIMEOUT && !display.quiet()) {
+    } else if (isError(result) && !display.quiet()) {
       err.println(FpingFormat.error(entry.name, result));
     }
+  }
+
+  private static boolean isError(PingResult result) {
+    return result.outcome() != PingOutcome.REPLY && result.outcome() != PingOutcome.TIMEOUT;
   }
 
   /**

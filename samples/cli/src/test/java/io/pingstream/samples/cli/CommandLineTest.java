@@ -107,6 +107,7 @@ class CommandLineTest {
   void countAndLoopExcludeEachOtherAndSoDoTheFamilies() {
     assertThat(execute("-c", "2", "-l", "127.0.0.1").exit).isEqualTo(2);
     assertThat(execute("-c", "2", "-C", "2", "127.0.0.1").err).contains("mutually exclusive");
+    assertThat(execute("-a", "-u", "127.0.0.1").err).contains("mutually exclusive"); // fping refuses it too
     assertThat(execute("-4", "-6", "127.0.0.1").err).contains("mutually exclusive");
   }
 

@@ -59,4 +59,11 @@ class DurationsTest {
     assertThat(Durations.format(Duration.ofNanos(7))).isEqualTo("7ns");
     assertThat(Durations.format(Duration.ZERO)).isEqualTo("0ms");
   }
+
+  @Test
+  void aRetrysTimeoutGrowsByTheFactorUpToAnHour() {
+    assertThat(Durations.scaledTimeout(Duration.ofMillis(200), 1)).isEqualTo(Duration.ofMillis(200));
+    assertThat(Durations.scaledTimeout(Duration.ofMillis(200), Math.pow(1.5, 2))).isEqualTo(Duration.ofMillis(450));
+    assertThat(Durations.scaledTimeout(Duration.ofMinutes(30), Math.pow(5, 20))).isEqualTo(Duration.ofHours(1));
+  }
 }

@@ -136,7 +136,6 @@ class ReportTest {
     for (boolean quiet : new boolean[] {false, true}) { // fping prints its lists even with -q
       assertThat(aliveRun(new Report.Display(quiet, true, false, false, false))).isEqualTo("::1\n");
       assertThat(aliveRun(new Report.Display(quiet, false, true, false, false))).isEqualTo("127.0.0.1\n");
-      assertThat(aliveRun(new Report.Display(quiet, true, true, false, false))).isEqualTo("::1\n127.0.0.1\n");
     }
   }
 
@@ -159,15 +158,19 @@ class ReportTest {
   }
 
   @Test
-  void withCountTheListsReplaceTheLinesPerProbe() {
-    Report report = report(Report.Mode.COUNT, new Report.Display(false, true, true, false, false));
+  void withCountAliveOrUnreachablePrintNoLinePerProbeButErrorsAndTheSummaries() {
+    Report report = report(Report.Mode.COUNT, new Report.Display(false, true, false, false, false));
     report.result(Results.reply(LOOPBACK, 11, 40));
     report.result(Results.timeout(LOOPBACK6, 12));
+    report.result(Results.hostUnreachable(LOOPBACK, 13, "127.0.0.9"));
     report.finish();
 
-    // As fping -c 1 -a -u: no line per probe, no blank line, the summaries.
+    // As fping -c 2 -a: no line per probe, no list, no blank line; errors, then the summaries.
     assertThat(out()).isEmpty();
-    assertThat(err()).startsWith("127.0.0.1 : xmt/rcv/%loss = 1/1/0%").contains("\n::1       : xmt/rcv/%loss = 1/0/100%");
+    assertThat(err().lines().toList()).containsExactly(
+        "ICMP Host Unreachable from 127.0.0.9 for ICMP Echo sent to 127.0.0.1",
+        "127.0.0.1 : xmt/rcv/%loss = 2/1/50%, min/avg/max = 0.040/0.040/0.040, stddev/jitter = 0.000/NaN",
+        "::1       : xmt/rcv/%loss = 1/0/100%");
   }
 
   @Test
