@@ -1,11 +1,8 @@
 package io.pingstream.samples.webflux;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.config.MeterFilter;
 import io.pingstream.PingOptions;
-import io.pingstream.micrometer.MicrometerPingRecorder;
 import io.pingstream.micrometer.PingEngineMetrics;
-import io.pingstream.micrometer.PingMeterNames;
 import io.pingstream.micrometer.PingMetrics;
 import io.pingstream.reactor.Pinger;
 import io.pingstream.reactor.StreamOptions;
@@ -21,10 +18,10 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(PingstreamProperties.class)
 public class PingstreamConfiguration {
 
-  /** Per-target meters in Boot's registry, fed by the engine for every probe it sends. */
+  /** Per-target meters in Boot's registry, of the configured targets only. */
   @Bean
-  MicrometerPingRecorder pingRecorder(MeterRegistry registry) {
-    return PingMetrics.recorder(registry);
+  MonitoredTargetsRecorder pingRecorder(MeterRegistry registry) {
+    return new MonitoredTargetsRecorder(PingMetrics.recorder(registry));
   }
 
   /**
@@ -32,7 +29,7 @@ public class PingstreamConfiguration {
    * receive thread, however many clients ping. Closed on shutdown, after the monitor stopped.
    */
   @Bean(destroyMethod = "close")
-  Pinger pinger(PingstreamProperties properties, MicrometerPingRecorder recorder) {
+  Pinger pinger(PingstreamProperties properties, MonitoredTargetsRecorder recorder) {
     PingOptions options = PingOptions.defaults()
         .policy(properties.policy())
         .timeout(properties.timeout())
@@ -50,18 +47,9 @@ public class PingstreamConfiguration {
     return new PingEngineMetrics(pinger.engine());
   }
 
-  /**
-   * Caps the {@code target} tag: clients can ping any host, and each address would otherwise
-   * add series for as long as the app runs. Addresses past the cap are pinged but not metered.
-   */
-  @Bean
-  MeterFilter pingTargetCardinality(PingstreamProperties properties) {
-    return MeterFilter.maximumAllowableTags("ping.", PingMeterNames.TAG_TARGET, properties.maxMeteredTargets(), MeterFilter.deny());
-  }
-
   /** Pings {@code pingstream.targets} from startup to shutdown. */
   @Bean
-  TargetMonitor targetMonitor(Pinger pinger, MicrometerPingRecorder recorder, PingstreamProperties properties) {
+  TargetMonitor targetMonitor(Pinger pinger, MonitoredTargetsRecorder recorder, PingstreamProperties properties) {
     StreamOptions every = StreamOptions.every(properties.interval()); // a bad interval fails startup
     return new TargetMonitor(
         pinger::resolve,

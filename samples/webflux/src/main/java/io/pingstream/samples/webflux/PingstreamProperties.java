@@ -25,8 +25,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     address is followed
  * @param minStreamInterval the shortest {@code interval} a client may ask of {@code
  *     /ping/{host}/stream}
- * @param maxMeteredTargets the most target addresses with meters at once: every pinged address,
- *     configured or asked for by a client, gets its own series, and this caps their number
  */
 @ConfigurationProperties("pingstream")
 public record PingstreamProperties(
@@ -38,8 +36,7 @@ public record PingstreamProperties(
     @DefaultValue("1s") Duration interval,
     @DefaultValue List<String> targets,
     @DefaultValue("5m") Duration resolveInterval,
-    @DefaultValue("100ms") Duration minStreamInterval,
-    @DefaultValue("1000") int maxMeteredTargets) {
+    @DefaultValue("100ms") Duration minStreamInterval) {
 
   /** Checks what no Pingstream option checks for us. */
   public PingstreamProperties {
@@ -51,9 +48,6 @@ public record PingstreamProperties(
     }
     if (resolveInterval.isNegative() || resolveInterval.isZero()) {
       throw new IllegalArgumentException("pingstream.resolve-interval must be positive, was " + resolveInterval);
-    }
-    if (maxMeteredTargets < 1) {
-      throw new IllegalArgumentException("pingstream.max-metered-targets must be at least 1, was " + maxMeteredTargets);
     }
   }
 }

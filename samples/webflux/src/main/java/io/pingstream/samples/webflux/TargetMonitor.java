@@ -20,8 +20,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Pings the configured targets from startup to shutdown; the engine's recorder turns every probe
- * into meters, so nothing here looks at the results.
+ * Pings the configured targets from startup to shutdown; the engine's recorder turns their probes
+ * into meters (those of the addresses this monitor names, see {@link MonitoredTargetsRecorder}),
+ * so nothing here looks at the results.
  *
  * <p>Names are resolved again every {@code resolveInterval}: when a name moves to another
  * address, the multi-target stream stops the old address and starts the new one, and the old
@@ -35,7 +36,7 @@ public final class TargetMonitor implements SmartLifecycle {
 
   private final Function<String, Mono<InetAddress>> resolver;
   private final Function<Flux<Set<InetAddress>>, Flux<PingResult>> pingAll;
-  private final PingRecorder recorder;
+  private final MonitoredTargetsRecorder recorder;
   private final List<String> hosts;
   private final Duration resolveInterval;
   /** The last address each name resolved to. */
@@ -49,14 +50,15 @@ public final class TargetMonitor implements SmartLifecycle {
    *
    * @param resolver resolves one configured name, e.g. {@code pinger::resolve}
    * @param pingAll pings a changing set of targets, e.g. {@code sets -> pinger.pingAll(sets, options)}
-   * @param recorder told when an address is no longer pinged
+   * @param recorder told which addresses are pinged, before their first probe, and when one no
+   *     longer is
    * @param hosts the configured names and addresses
    * @param resolveInterval how often the names are resolved again
    */
   public TargetMonitor(
       Function<String, Mono<InetAddress>> resolver,
       Function<Flux<Set<InetAddress>>, Flux<PingResult>> pingAll,
-      PingRecorder recorder,
+      MonitoredTargetsRecorder recorder,
       List<String> hosts,
       Duration resolveInterval) {
     this.resolver = resolver;
@@ -103,7 +105,7 @@ public final class TargetMonitor implements SmartLifecycle {
         .distinctUntilChanged()
         // Emit first, forget after: pingAll stops a removed address while handling the new set,
         // so no result of it comes to recreate the meters removed here.
-        .concatMap(set -> Mono.just(set).doAfterTerminate(() -> forgetRemoved(set)), 1);
+        .concatMap(set -> Mono.just(set).doOnNext(recorder::monitor).doAfterTerminate(() -> forgetRemoved(set)), 1);
   }
 
   private Mono<Set<InetAddress>> resolveAll() {
@@ -124,7 +126,7 @@ public final class TargetMonitor implements SmartLifecycle {
     current = next;
     for (InetAddress address : removed) {
       LOG.info("no longer monitoring {}", address);
-      recorder.targetRemoved(address);
+      recorder.forget(address);
     }
   }
 }

@@ -165,6 +165,17 @@ class PingControllerTest {
             "ping_engine_in_flight"));
   }
 
+  @Test
+  void aClientsPingOfAnotherHostAddsNoSeries() {
+    assertThat(get("/ping/127.0.0.2").outcome()).isEqualTo(PingOutcome.REPLY);
+    client.get().uri("/ping/127.0.0.3/stream?interval=100ms&count=2").exchange().expectStatus().isOk()
+        .returnResult(String.class).getResponseBody().blockLast(Duration.ofSeconds(10));
+
+    // Only the configured targets are metered: an address a client asks for would otherwise
+    // keep its series for as long as the app runs.
+    assertThat(prometheus()).doesNotContain("target=\"127.0.0.2\"").doesNotContain("target=\"127.0.0.3\"");
+  }
+
   private PingResponse get(String uri) {
     PingResponse response = client.get().uri(uri).exchange()
         .expectStatus().isOk()

@@ -26,12 +26,12 @@ class TargetMonitorTest {
 
   private final Map<String, Deque<Object>> answers = new HashMap<>();
   private final List<InetAddress> removed = new CopyOnWriteArrayList<>();
-  private final PingRecorder recorder = new PingRecorder() {
+  private final MonitoredTargetsRecorder recorder = new MonitoredTargetsRecorder(new PingRecorder() {
     @Override
     public void targetRemoved(InetAddress target) {
       removed.add(target);
     }
-  };
+  });
 
   @Test
   void followsANameToItsNewAddressAndRemovesTheOldOnesMetersAfterPingAllHasTheNewSet() {
@@ -40,13 +40,45 @@ class TargetMonitorTest {
     TargetMonitor monitor = monitor("moving.test", "127.0.0.1");
 
     StepVerifier.withVirtualTime(monitor::targetSets)
-        .assertNext(set -> assertThat(List.copyOf(set)).containsExactly(address("127.0.0.2"), address("127.0.0.1")))
+        .assertNext(set -> {
+          assertThat(List.copyOf(set)).containsExactly(address("127.0.0.2"), address("127.0.0.1"));
+          assertThat(set).as("metered before pingAll sends to them").allMatch(recorder::isMonitored);
+        })
         .thenAwait(RESOLVE_EVERY)
         .assertNext(set -> {
           assertThat(List.copyOf(set)).containsExactly(address("127.0.0.3"), address("127.0.0.1"));
+          assertThat(set).allMatch(recorder::isMonitored);
           assertThat(removed).as("the old address is forgotten only once pingAll has the new set").isEmpty();
         })
-        .then(() -> assertThat(removed).containsExactly(address("127.0.0.2")))
+        .then(() -> {
+          assertThat(removed).containsExactly(address("127.0.0.2"));
+          assertThat(recorder.isMonitored(address("127.0.0.2"))).isFalse();
+        })
+        .thenCancel()
+        .verify(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aStreamsLateRemovalOfAnAddressWatchedAgainKeepsItsSeries() {
+    answer("moving.test", address("127.0.0.2"), address("127.0.0.3"), address("127.0.0.2"));
+    TargetMonitor monitor = monitor("moving.test");
+
+    StepVerifier.withVirtualTime(monitor::targetSets)
+        .expectNextCount(1)
+        .thenAwait(RESOLVE_EVERY)
+        .expectNextCount(1)
+        .thenAwait(RESOLVE_EVERY)
+        .assertNext(set -> assertThat(set).containsExactly(address("127.0.0.2")))
+        .then(() -> {
+          removed.clear();
+          // pingAll reports the first stream of 127.0.0.2 removed once its last probe settled:
+          // that may be after the address came back.
+          recorder.targetRemoved(address("127.0.0.2"));
+          assertThat(removed).isEmpty();
+          assertThat(recorder.isMonitored(address("127.0.0.2"))).isTrue();
+          recorder.targetRemoved(address("127.0.0.3"));
+          assertThat(removed).containsExactly(address("127.0.0.3"));
+        })
         .thenCancel()
         .verify(Duration.ofSeconds(5));
   }
