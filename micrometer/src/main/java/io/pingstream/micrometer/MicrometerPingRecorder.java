@@ -16,10 +16,11 @@ import java.util.concurrent.ConcurrentMap;
  *
  * <p>Each target has its own series: watch the cardinality. Meters of a target disappear when
  * {@link #targetRemoved(InetAddress)} is called (the Reactor API's dynamic target streams do
- * it), so that long-running applications with changing targets do not leak series. To cap
- * series anyway, add a filter to the registry, e.g. {@code
- * registry.config().meterFilter(MeterFilter.maximumAllowableTags("ping", "target", 10_000,
- * MeterFilter.deny()))}.
+ * it), so that long-running applications with changing targets do not leak series. To meter only
+ * some of an engine's targets, give the engine a recorder that passes on only theirs. A filter
+ * such as {@code MeterFilter.maximumAllowableTags("ping", "target", 10_000, MeterFilter.deny())}
+ * caps the series too, but it counts every address it ever saw, removed or not: once full, it
+ * refuses new ones for good.
  *
  * <pre>{@code
  * MicrometerPingRecorder recorder = PingMetrics.recorder(registry);

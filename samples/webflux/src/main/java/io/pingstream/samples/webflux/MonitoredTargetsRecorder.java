@@ -5,19 +5,23 @@ import io.pingstream.PingResult;
 import java.net.InetAddress;
 import java.util.Collection;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The engine's recorder: passes on only the probes of the addresses the {@link TargetMonitor}
- * watches, so that the app's meters are those of its configured targets. A client's ping of
- * any other host adds no series; without this, every address ever asked for would keep one for
- * as long as the app runs.
+ * watches, so that the app's series are those of its configured targets (a client's ping of a
+ * configured address counts in its series too). A client's ping of any other host adds no
+ * series; without this, every address ever asked for would keep one for as long as the app runs.
+ *
+ * <p>Each record is passed on under the map's lock for its address, the same lock {@link
+ * #forget} takes: a probe recorded while its address is forgotten cannot bring the series back
+ * after they were removed.
  */
 public final class MonitoredTargetsRecorder implements PingRecorder {
 
   private final PingRecorder meters;
-  private final Set<InetAddress> monitored = ConcurrentHashMap.newKeySet();
+  /** The watched addresses; the value is unused. */
+  private final ConcurrentHashMap<InetAddress, Boolean> monitored = new ConcurrentHashMap<>();
 
   /** Records the monitored targets' probes with {@code meters}. */
   public MonitoredTargetsRecorder(PingRecorder meters) {
@@ -26,43 +30,50 @@ public final class MonitoredTargetsRecorder implements PingRecorder {
 
   /** Starts metering {@code targets}; called before their first probe is sent. */
   void monitor(Collection<InetAddress> targets) {
-    monitored.addAll(targets);
+    targets.forEach(target -> monitored.put(target, Boolean.TRUE));
   }
 
   /** Whether {@code target}'s probes are metered. */
   boolean isMonitored(InetAddress target) {
-    return monitored.contains(target);
+    return monitored.containsKey(target);
   }
 
   @Override
   public void recordSent(InetAddress target) {
-    if (monitored.contains(target)) {
-      meters.recordSent(target);
-    }
+    monitored.computeIfPresent(target, (address, watched) -> {
+      meters.recordSent(address);
+      return watched;
+    });
   }
 
   @Override
   public void recordResult(PingResult result) {
-    if (monitored.contains(result.target())) {
+    monitored.computeIfPresent(result.target(), (address, watched) -> {
       meters.recordResult(result);
-    }
+      return watched;
+    });
   }
 
-  /** Stops metering {@code target} and removes its series; a late result of it adds none. */
+  /** Stops metering {@code target} and removes its series; a result of it recorded later adds none. */
   void forget(InetAddress target) {
-    monitored.remove(target);
-    meters.targetRemoved(target);
+    monitored.computeIfPresent(target, (address, watched) -> {
+      meters.targetRemoved(address);
+      return null;
+    });
   }
 
   /**
    * A stream reports that it stopped pinging {@code target}: its series go, unless the monitor
-   * watches the address again meanwhile (a name that moved away and back), whose new stream
-   * feeds them.
+   * watches the address (still, or again: a name that moved away and back), whose stream feeds
+   * them; {@link #forget} removes those.
    */
   @Override
   public void targetRemoved(InetAddress target) {
-    if (!monitored.contains(target)) {
-      meters.targetRemoved(target);
-    }
+    monitored.compute(target, (address, watched) -> {
+      if (watched == null) {
+        meters.targetRemoved(address);
+      }
+      return watched;
+    });
   }
 }

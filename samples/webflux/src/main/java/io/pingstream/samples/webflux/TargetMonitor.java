@@ -1,6 +1,5 @@
 package io.pingstream.samples.webflux;
 
-import io.pingstream.PingRecorder;
 import io.pingstream.PingResult;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -26,8 +25,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>Names are resolved again every {@code resolveInterval}: when a name moves to another
  * address, the multi-target stream stops the old address and starts the new one, and the old
- * address's meters are removed ({@link PingRecorder#targetRemoved}) so that they do not linger
- * in Prometheus. A name that fails to resolve keeps its last address; one that never resolved
+ * address's meters are removed ({@link MonitoredTargetsRecorder#forget}) so that they do not
+ * linger in Prometheus. A name that fails to resolve keeps its last address; one that never resolved
  * is logged and skipped until it does.
  */
 public final class TargetMonitor implements SmartLifecycle {
@@ -103,8 +102,8 @@ public final class TargetMonitor implements SmartLifecycle {
         .onBackpressureDrop()
         .concatMap(tick -> resolveAll(), 1)
         .distinctUntilChanged()
-        // Emit first, forget after: pingAll stops a removed address while handling the new set,
-        // so no result of it comes to recreate the meters removed here.
+        // Meter the new addresses before pingAll sends to them; forget the old ones after it
+        // stopped them. What is recorded of a forgotten address afterwards is dropped.
         .concatMap(set -> Mono.just(set).doOnNext(recorder::monitor).doAfterTerminate(() -> forgetRemoved(set)), 1);
   }
 
