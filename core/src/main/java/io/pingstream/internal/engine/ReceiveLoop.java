@@ -81,7 +81,7 @@ final class ReceiveLoop implements Runnable {
   private volatile boolean running = true;
   /** Turns in a row that read something; see {@link #readWithoutPolling}. */
   private int streak;
-  /** Messages the last turn read. */
+  /** Replies the last turn read. */
   private int lastRead;
 
   ReceiveLoop(
