@@ -1,11 +1,15 @@
 package io.pingstream.samples.webflux;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pingstream.PingRecorder;
 import io.pingstream.PingResult;
+import io.pingstream.micrometer.PingMeterOptions;
+import io.pingstream.micrometer.PingMetrics;
 import java.net.InetAddress;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The engine's recorder: passes on only the probes of the addresses the {@link TargetMonitor}
@@ -19,18 +23,36 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class MonitoredTargetsRecorder implements PingRecorder {
 
+  private static final Function<InetAddress, String> DEFAULT_NAME = PingMeterOptions.defaults().label();
+
   private final PingRecorder meters;
-  /** The watched addresses; the value is unused. */
-  private final ConcurrentHashMap<InetAddress, Boolean> monitored = new ConcurrentHashMap<>();
+  /** The watched addresses, each with the name the monitor resolved it from. */
+  private final ConcurrentHashMap<InetAddress, String> monitored;
 
   /** Records the monitored targets' probes with {@code meters}. */
   public MonitoredTargetsRecorder(PingRecorder meters) {
+    this(meters, new ConcurrentHashMap<>());
+  }
+
+  private MonitoredTargetsRecorder(PingRecorder meters, ConcurrentHashMap<InetAddress, String> monitored) {
     this.meters = Objects.requireNonNull(meters, "meters");
+    this.monitored = monitored;
+  }
+
+  /**
+   * Meters in {@code registry} whose {@code name} tag is the name the monitor pings an address
+   * by, whoever's probe creates them: a client pinging a configured address by another name
+   * does not rename its series.
+   */
+  public static MonitoredTargetsRecorder metering(MeterRegistry registry) {
+    var monitored = new ConcurrentHashMap<InetAddress, String>();
+    Function<InetAddress, String> name = address -> monitored.getOrDefault(address, DEFAULT_NAME.apply(address));
+    return new MonitoredTargetsRecorder(PingMetrics.recorder(registry, PingMeterOptions.defaults().label(name)), monitored);
   }
 
   /** Starts metering {@code targets}; called before their first probe is sent. */
   void monitor(Collection<InetAddress> targets) {
-    targets.forEach(target -> monitored.put(target, Boolean.TRUE));
+    targets.forEach(target -> monitored.put(target, DEFAULT_NAME.apply(target)));
   }
 
   /** Whether {@code target}'s probes are metered. */

@@ -3,7 +3,6 @@ package io.pingstream.samples.webflux;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pingstream.PingOptions;
 import io.pingstream.micrometer.PingEngineMetrics;
-import io.pingstream.micrometer.PingMetrics;
 import io.pingstream.reactor.Pinger;
 import io.pingstream.reactor.StreamOptions;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -21,7 +20,7 @@ public class PingstreamConfiguration {
   /** Per-target meters in Boot's registry, of the configured targets only. */
   @Bean
   MonitoredTargetsRecorder pingRecorder(MeterRegistry registry) {
-    return new MonitoredTargetsRecorder(PingMetrics.recorder(registry));
+    return MonitoredTargetsRecorder.metering(registry);
   }
 
   /**

@@ -23,7 +23,7 @@ class MonitoredTargetsRecorderTest {
   private static final InetAddress OTHER = address("127.0.0.2");
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final MonitoredTargetsRecorder recorder = new MonitoredTargetsRecorder(PingMetrics.recorder(registry));
+  private final MonitoredTargetsRecorder recorder = MonitoredTargetsRecorder.metering(registry);
 
   @Test
   void onlyTheWatchedAddressesGetSeriesAndForgettingOneRemovesThem() {
@@ -38,6 +38,18 @@ class MonitoredTargetsRecorderTest {
     recordProbe(WATCHED); // a probe of it still on its way
 
     assertThat(series(WATCHED)).isZero();
+  }
+
+  @Test
+  void theSeriesAreNamedAsTheMonitorNamesTheAddressWhoeverPingsItFirst() throws Exception {
+    InetAddress configured = InetAddress.getByAddress("gateway.test", new byte[] {127, 0, 0, 1});
+    InetAddress askedByAClient = InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
+    recorder.monitor(List.of(configured));
+
+    recordProbe(askedByAClient);
+
+    assertThat(registry.getMeters()).isNotEmpty()
+        .allSatisfy(meter -> assertThat(meter.getId().getTag("name")).isEqualTo("gateway.test"));
   }
 
   @Test
