@@ -29,8 +29,8 @@ public final class MonitoredTargetsRecorder implements PingRecorder {
   /** The watched addresses, each with the name the monitor resolved it from. */
   private final ConcurrentHashMap<InetAddress, String> monitored;
 
-  /** Records the monitored targets' probes with {@code meters}. */
-  public MonitoredTargetsRecorder(PingRecorder meters) {
+  /** Passes the monitored targets' probes on to {@code meters} as they are; see {@link #metering}. */
+  MonitoredTargetsRecorder(PingRecorder meters) {
     this(meters, new ConcurrentHashMap<>());
   }
 
@@ -46,7 +46,10 @@ public final class MonitoredTargetsRecorder implements PingRecorder {
    */
   public static MonitoredTargetsRecorder metering(MeterRegistry registry) {
     var monitored = new ConcurrentHashMap<InetAddress, String>();
-    Function<InetAddress, String> name = address -> monitored.getOrDefault(address, DEFAULT_NAME.apply(address));
+    Function<InetAddress, String> name = address -> {
+      String monitoredName = monitored.get(address);
+      return monitoredName != null ? monitoredName : DEFAULT_NAME.apply(address);
+    };
     return new MonitoredTargetsRecorder(PingMetrics.recorder(registry, PingMeterOptions.defaults().label(name)), monitored);
   }
 
