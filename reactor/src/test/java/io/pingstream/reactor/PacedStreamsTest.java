@@ -366,10 +366,7 @@ class PacedStreamsTest {
     List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     Sinks.Many<Collection<InetAddress>> sets = pingAllTooLateToCancel(sent, events);
 
-    sets.tryEmitNext(List.of(A));          // sends at 0; its outcome comes at 300 ms
-    time.advanceTimeBy(Duration.ofMillis(100));
-    sets.tryEmitNext(List.of());           // removed at 100 ms: reported at 300 ms
-    time.advanceTimeBy(Duration.ofMillis(50));
+    sentThenRemovedAt100ms(sets);
     sets.tryEmitNext(List.of(A));          // back at 150 ms: must not send before the report
     time.advanceTimeBy(Duration.ofMillis(1_000));
 
@@ -383,10 +380,7 @@ class PacedStreamsTest {
     List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     Sinks.Many<Collection<InetAddress>> sets = pingAllTooLateToCancel(sent, events);
 
-    sets.tryEmitNext(List.of(A));          // sends at 0; its outcome comes at 300 ms
-    time.advanceTimeBy(Duration.ofMillis(100));
-    sets.tryEmitNext(List.of());           // removed at 100 ms: reported at 300 ms
-    time.advanceTimeBy(Duration.ofMillis(50));
+    sentThenRemovedAt100ms(sets);
     sets.tryEmitNext(List.of(A));          // back at 150 ms, waiting for that report
     time.advanceTimeBy(Duration.ofMillis(50));
     sets.tryEmitNext(List.of());           // gone again at 200 ms, before it sent anything
@@ -396,6 +390,14 @@ class PacedStreamsTest {
 
     assertThat(events).containsExactly("removed at 300", "removed at 300");
     assertThat(sent).containsExactly(0L, 300L);
+  }
+
+  /** A is sent at 0 (its outcome comes at 300 ms) and removed at 100 ms; the clock is at 150 ms. */
+  private void sentThenRemovedAt100ms(Sinks.Many<Collection<InetAddress>> sets) {
+    sets.tryEmitNext(List.of(A));          // sends at 0; its outcome comes at 300 ms
+    time.advanceTimeBy(Duration.ofMillis(100));
+    sets.tryEmitNext(List.of());           // removed at 100 ms: reported at 300 ms
+    time.advanceTimeBy(Duration.ofMillis(50));
   }
 
   @Test
