@@ -9,7 +9,10 @@ import java.net.InetAddress;
  * <p>Calls come from the engine's receive thread (replies, timeouts, ICMP errors, duplicates)
  * and from the threads that send (sends, send failures), possibly at the same time:
  * implementations must be thread-safe, and fast, since they run on the receive path.
- * Exceptions they throw are logged and otherwise ignored.
+ * What they throw is logged and otherwise ignored, {@code Error}s too, except a {@link
+ * VirtualMachineError} (such as {@link OutOfMemoryError}): from a send it reaches the caller of
+ * {@code ping}, and on the receive thread it closes the engine. No probe is left without its
+ * outcome either way.
  */
 public interface PingRecorder {
 

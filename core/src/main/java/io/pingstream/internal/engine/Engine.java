@@ -66,20 +66,22 @@ public final class Engine {
     }
     var probe = new PendingProbe(target, family, settings, table);
     int errno = socket.send(probe, table, signature);
-    if (errno != IcmpSocket.CLOSED) {
-      recordSent(target);
-    }
     if (errno == 0) {
       counters.add(Event.SENT);
       Wakeup wakeup = this.wakeup;
       if (table.schedule(probe) && wakeup != null) {
         wakeup.signal();
       }
+      recordSent(target); // after the probe has its deadline: even a fatal error here leaks nothing
     } else if (errno == IcmpSocket.CLOSED) {
       probe.completeExceptionally(new EngineClosedException());
     } else {
-      PingResult result = PingResult.error(target, probe.sequence, probe.sentAt(), Errors.newException("sendto", errno, target.getHostAddress()));
-      table.failed(probe, result);
+      try {
+        recordSent(target);
+      } finally {
+        PingResult result = PingResult.error(target, probe.sequence, probe.sentAt(), Errors.newException("sendto", errno, target.getHostAddress()));
+        table.failed(probe, result);
+      }
     }
     return probe;
   }
@@ -146,7 +148,7 @@ public final class Engine {
   private void publish(PingResult result) {
     try {
       options.recorder().recordResult(result);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       recorderFailed(e);
     }
     emit(result);
@@ -162,13 +164,20 @@ public final class Engine {
   private void recordSent(InetAddress target) {
     try {
       options.recorder().recordSent(target);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       recorderFailed(e);
     }
   }
 
-  /** A user's recorder must not break the engine. */
-  private static void recorderFailed(RuntimeException e) {
+  /**
+   * A user's recorder must not break the engine: what it throws is logged and ignored, an
+   * {@link AssertionError} or a {@link LinkageError} of a metrics library too. Only a {@link
+   * VirtualMachineError} (out of memory, stack overflow) goes on up.
+   */
+  private static void recorderFailed(Throwable e) {
+    if (e instanceof VirtualMachineError fatal) {
+      throw fatal;
+    }
     LOG.log(System.Logger.Level.WARNING, "the PingRecorder failed; ignoring", e);
   }
 
@@ -188,11 +197,15 @@ public final class Engine {
     // result's callback on the receive thread the loop ends, and closes them, once it returns.
     joinQuietly(thread);
     table.abortAll(new EngineClosedException());
-    results.tryEmitComplete();
+    completeResults();
   }
 
-  /** Closes the sockets and the wake-up fd; the receive thread's last act. */
+  /**
+   * Closes the sockets and the wake-up fd; the receive thread's last act, after {@link #close}
+   * or after a fatal error ended the loop, which leaves the engine closed too.
+   */
   private void closeFds() {
+    closed = true;
     for (int family = 0; family < 2; family++) {
       IcmpSocket socket = sockets.get(family);
       if (socket != null) {
@@ -205,6 +218,12 @@ public final class Engine {
     }
     // A probe sent while close() ran on this thread's callback has no loop left to time it out.
     table.abortAll(new EngineClosedException());
+    completeResults();
+  }
+
+  /** Serialized with {@link #emit}: senders may still publish send errors. */
+  private synchronized void completeResults() {
+    results.tryEmitComplete();
   }
 
   private static void joinQuietly(@Nullable Thread thread) {

@@ -87,8 +87,11 @@ final class ProbeTable {
     byToken.remove(probe.token, probe);
     counters.add(event);
     inFlight.decrementAndGet();
-    publisher.accept(result);
-    probe.complete(result);
+    try {
+      publisher.accept(result);
+    } finally {
+      probe.complete(result); // whatever the publisher threw, the probe is no longer in the table
+    }
     return true;
   }
 

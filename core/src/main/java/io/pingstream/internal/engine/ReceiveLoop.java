@@ -113,7 +113,10 @@ final class ReceiveLoop implements Runnable {
       while (running) {
         try {
           turn();
-        } catch (RuntimeException e) {
+        } catch (VirtualMachineError fatal) {
+          LOG.log(Level.ERROR, "receive loop failed; the engine closes", fatal);
+          throw fatal;
+        } catch (Throwable e) { // e.g. a result's subscriber that threw an Error: others still wait
           LOG.log(Level.ERROR, "receive loop turn failed; continuing", e);
         }
       }
