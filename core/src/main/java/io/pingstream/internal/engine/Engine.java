@@ -125,7 +125,12 @@ public final class Engine {
       return socket;
     }
     socket = SocketOpener.open(family, options, identifier, signature);
-    startLoop().attach(socket);
+    try {
+      startLoop().attach(socket);
+    } catch (Throwable e) { // no eventfd or no thread for the loop: nothing would poll the socket
+      socket.close();
+      throw e;
+    }
     sockets.set(family.ordinal(), socket);
     return socket;
   }
@@ -133,13 +138,21 @@ public final class Engine {
   private ReceiveLoop startLoop() throws IOException {
     if (loop == null) {
       Wakeup wakeup = new Wakeup();
-      this.wakeup = wakeup;
-      // Room for a default-size reply behind the largest IPv4 header; larger ones are truncated.
-      int slotSize = Math.max(2048, options.size() + 60);
-      loop = new ReceiveLoop(table, counters, wakeup, signature, slotSize, this::publish, this::closeFds);
-      loopThread = new Thread(loop, "pingstream-receive-" + Integer.toHexString(identifier));
-      loopThread.setDaemon(true);
-      loopThread.start();
+      this.wakeup = wakeup; // before the thread starts: its last act closes it
+      try {
+        // Room for a default-size reply behind the largest IPv4 header; larger ones are truncated.
+        int slotSize = Math.max(2048, options.size() + 60);
+        var newLoop = new ReceiveLoop(table, counters, wakeup, signature, slotSize, this::publish, this::closeFds);
+        var thread = new Thread(newLoop, "pingstream-receive-" + Integer.toHexString(identifier));
+        thread.setDaemon(true);
+        thread.start();
+        loop = newLoop;
+        loopThread = thread;
+      } catch (Throwable e) { // e.g. no native thread: the next socket opened tries again
+        this.wakeup = null;
+        wakeup.close();
+        throw e;
+      }
     }
     return loop;
   }
