@@ -198,7 +198,9 @@ public final class PingOptions {
   /**
    * A copy with another send buffer size: 0 for the system's default, else in [{@value
    * #MIN_BUFFER}, {@value #MAX_BUFFER}]. With {@code CAP_NET_ADMIN} the size may exceed {@code
-   * net.core.wmem_max}; without it the kernel caps it there.
+   * net.core.wmem_max}; without it the kernel caps it there. Sends never wait for room: a probe
+   * sent while the buffer is full (requests queued behind a slow link) fails at once with {@code
+   * EAGAIN} or {@code ENOBUFS} ({@link ErrorKind#SEND_FAILED}).
    */
   public PingOptions sendBufferSize(int bytes) {
     int checked = bufferSize("sendBufferSize", bytes);

@@ -148,6 +148,47 @@ class FaultsTest {
     }
   }
 
+  @Test
+  void aFullSendBufferFailsTheProbeAtOnceInsteadOfHoldingTheSender() throws Exception {
+    requireNamespaces();
+    assumeTrue(Commands.exists("tc"), "tc (iproute2) is needed to slow a link down");
+    try (var ns = NetNamespace.create().allowDgram()) {
+      // A link that sends 8 kbit/s to a neighbour that is never there: requests queue in its
+      // qdisc and keep the socket's send buffer (4 KiB) full. Nothing leaves the namespace.
+      ns.exec("ip", "link", "add", "slow0", "type", "veth", "peer", "name", "slow1");
+      ns.exec("ip", "link", "set", "slow0", "up");
+      ns.exec("ip", "link", "set", "slow1", "up");
+      ns.exec("ip", "addr", "add", "10.99.0.1/24", "dev", "slow0");
+      ns.exec("ip", "neigh", "add", "10.99.0.2", "lladdr", "02:00:00:00:00:02", "dev", "slow0", "nud", "permanent");
+      ns.exec("tc", "qdisc", "add", "dev", "slow0", "root", "tbf", "rate", "8kbit", "burst", "1600", "limit", "1000000");
+      try (var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.DGRAM).namespace(ns.path())
+          .sendBufferSize(4096).timeout(Duration.ofSeconds(1)))) {
+        var slow = InetAddress.getByName("10.99.0.2");
+        engine.open(IpFamily.IPV4);
+
+        long start = System.nanoTime();
+        List<CompletableFuture<PingResult>> probes = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+          probes.add(engine.ping(slow));
+        }
+        Duration sending = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(sending).as("40 sends, none waiting for room").isLessThan(Duration.ofMillis(500));
+        List<PingResult> refused = new ArrayList<>();
+        for (var probe : probes) {
+          PingResult result = await(probe);
+          if (result.errorKind().isPresent()) {
+            refused.add(result);
+          }
+        }
+        assertThat(refused).as("sends the full buffer refused").isNotEmpty()
+            .allSatisfy(result -> assertThat(result.error()).hasValueSatisfying(cause -> assertThat(cause).hasMessageContaining("EAGAIN")));
+        ns.exec("tc", "qdisc", "del", "dev", "slow0", "root"); // frees what it held
+        assertThat(await(engine.ping(InetAddress.getByName("127.0.0.1"))).isReply()).as("the socket sends again").isTrue();
+      }
+    }
+  }
+
   /** Pings until a reply, for at most 5 s: a fresh veth link needs a moment before it passes traffic. */
   private static boolean awaitReply(PingEngine engine, InetAddress target) throws Exception {
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);

@@ -34,8 +34,7 @@ final class IcmpSocket {
   private static final int IOVEC_OFFSET = MSGHDR_OFFSET + 56;
   private static final int CMSG_OFFSET = IOVEC_OFFSET + 16;
   private static final int CMSG_SPACE_INT = 24; // CMSG_SPACE(sizeof(u32)) on LP64
-  private static final int POLLFD_OFFSET = CMSG_OFFSET + CMSG_SPACE_INT;
-  private static final int OPTION_OFFSET = POLLFD_OFFSET + 8;
+  private static final int OPTION_OFFSET = CMSG_OFFSET + CMSG_SPACE_INT;
   private static final int SEND_MEMORY = OPTION_OFFSET + 8;
 
   final IpFamily family;
@@ -53,7 +52,6 @@ final class IcmpSocket {
   private final ByteBuffer structs = sendMemory.getByteBuffer(0, SEND_MEMORY).order(ByteOrder.nativeOrder());
   private final Pointer addressPointer = sendMemory.share(ADDRESS_OFFSET);
   private final Pointer messagePointer = sendMemory.share(MSGHDR_OFFSET);
-  private final Pointer pollPointer = sendMemory.share(POLLFD_OFFSET);
   private final Pointer optionPointer = sendMemory.share(OPTION_OFFSET);
   private int nextSequence;
   /** Key of the next transmit timestamp; starts at random so that kernel-chosen keys never match. */
@@ -174,17 +172,15 @@ final class IcmpSocket {
       probe.txKey = nextTxKey++;
       probe.txKeyed = true;
     }
-    long deadline = probe.token + settings.timeout().toNanos();
     boolean rebound = false;
     while (true) {
       long sent = keyed ? sendKeyed(icmpLength, addressLength, probe.txKey) : LibC.sendto(fd, sendMemory, icmpLength, 0, addressPointer, addressLength);
       if (sent >= 0) {
         return 0;
       }
+      // EAGAIN (send buffer full) fails the probe at once, as ENOBUFS does: waiting for room here
+      // would hold every sender of the socket, and a Reactor thread, for up to the timeout.
       int errno = Errors.lastErrno();
-      if (errno == LibC.EAGAIN && awaitWritable(deadline)) {
-        continue;
-      }
       if (errno == LibC.ENODEV && !rebound && rebind()) {
         rebound = true; // the interface was deleted and has come back, with a new index
         continue;
@@ -239,19 +235,6 @@ final class IcmpSocket {
     structs.putLong(IOVEC_OFFSET + 8, icmpLength);
     structs.putInt(CMSG_OFFSET + 16, txKey);
     return LibC.sendmsg(fd, messagePointer, 0);
-  }
-
-  /** Waits for room in the send buffer until {@code deadline}; false when it did not come. */
-  private boolean awaitWritable(long deadline) {
-    long remainingMillis = (deadline - System.nanoTime()) / 1_000_000;
-    if (remainingMillis <= 0) {
-      return false;
-    }
-    structs.putInt(POLLFD_OFFSET, fd);
-    structs.putShort(POLLFD_OFFSET + 4, LibC.POLLOUT);
-    structs.putShort(POLLFD_OFFSET + 6, (short) 0);
-    int ready = LibC.poll(pollPointer, 1, (int) Math.min(remainingMillis, Integer.MAX_VALUE));
-    return ready > 0 || (ready < 0 && Errors.lastErrno() == LibC.EINTR);
   }
 
   /** Whether requests get kernel transmit timestamps, which the socket's error queue returns. */
