@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pingstream.PingOutcome;
 import io.pingstream.PingRecorder;
 import io.pingstream.PingResult;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +32,7 @@ public final class MicrometerPingRecorder implements PingRecorder {
 
   private final MeterRegistry registry;
   private final PingMeterOptions options;
-  private final ConcurrentMap<InetAddress, TargetMeters> targets = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Target, TargetMeters> targets = new ConcurrentHashMap<>();
 
   MicrometerPingRecorder(MeterRegistry registry, PingMeterOptions options) {
     this.registry = Objects.requireNonNull(registry, "registry");
@@ -48,7 +49,7 @@ public final class MicrometerPingRecorder implements PingRecorder {
     if (result.outcome() == PingOutcome.DUPLICATE) {
       // A duplicate comes at any time after its reply, even after the target was removed: it
       // must not bring the target's series back.
-      TargetMeters meters = targets.get(result.target());
+      TargetMeters meters = targets.get(Target.of(result.target()));
       if (meters != null) {
         meters.record(result);
       }
@@ -62,7 +63,7 @@ public final class MicrometerPingRecorder implements PingRecorder {
     // Under the map's lock for the target: a send recorded meanwhile waits, then registers new
     // meters, where it would otherwise get the old ones back from the registry, just before they
     // leave it.
-    targets.computeIfPresent(target, (t, removed) -> {
+    targets.computeIfPresent(Target.of(target), (t, removed) -> {
       removed.remove();
       return null;
     });
@@ -73,8 +74,20 @@ public final class MicrometerPingRecorder implements PingRecorder {
     return targets.size();
   }
 
-  private TargetMeters meters(InetAddress target) {
+  private TargetMeters meters(InetAddress address) {
+    Target target = Target.of(address);
     TargetMeters meters = targets.get(target);
-    return meters != null ? meters : targets.computeIfAbsent(target, t -> new TargetMeters(registry, t, options));
+    return meters != null ? meters : targets.computeIfAbsent(target, t -> new TargetMeters(registry, address, options));
+  }
+
+  /**
+   * A target as a key: {@link Inet6Address#equals} ignores the scope, yet {@code fe80::1%eth0}
+   * and {@code fe80::1%eth1} are two targets with two series.
+   */
+  private record Target(InetAddress address, int scope) {
+
+    static Target of(InetAddress address) {
+      return new Target(address, address instanceof Inet6Address v6 ? v6.getScopeId() : 0);
+    }
   }
 }

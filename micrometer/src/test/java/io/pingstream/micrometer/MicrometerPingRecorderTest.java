@@ -13,6 +13,7 @@ import io.pingstream.PingOutcome;
 import io.pingstream.PingResult;
 import io.pingstream.SelectionPolicy;
 import io.pingstream.testing.NetNamespace;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,6 +99,22 @@ class MicrometerPingRecorderTest {
 
     assertThat(registry.find(PingMeterNames.SENT).tag("target", "127.0.0.2").meters()).isEmpty();
     assertThat(registry.getMeters()).hasSize(metersPerTarget);
+    assertThat(recorder.targetCount()).isEqualTo(1);
+  }
+
+  @Test
+  void oneLinkLocalAddressOnTwoInterfacesHasTwoSeries() throws Exception {
+    var recorder = PingMetrics.recorder(registry);
+    byte[] fe80one = InetAddress.getByName("fe80::1").getAddress();
+    var onFirstLink = Inet6Address.getByAddress(null, fe80one, 1);
+    var onSecondLink = Inet6Address.getByAddress(null, fe80one, 2);
+    recorder.recordSent(onFirstLink);
+    recorder.recordSent(onSecondLink);
+    recorder.recordSent(onSecondLink);
+
+    assertThat(registry.get(PingMeterNames.SENT).tag("target", onFirstLink.getHostAddress()).counter().count()).isEqualTo(1);
+    assertThat(registry.get(PingMeterNames.SENT).tag("target", onSecondLink.getHostAddress()).counter().count()).isEqualTo(2);
+    recorder.targetRemoved(onFirstLink);
     assertThat(recorder.targetCount()).isEqualTo(1);
   }
 

@@ -103,6 +103,10 @@ public final class PingStatistics {
    * unbounded. It keeps every RTT until then (8 bytes a reply), so it suits finite streams or
    * windows of an infinite one, not an infinite stream itself: use {@link #sliding} there.
    * Cancelling it cancels {@code results}.
+   *
+   * <p>The map's keys are {@code InetAddress}es, whose {@code equals} ignores an IPv6 scope: a
+   * link-local address probed on two interfaces ({@code fe80::1%eth0}, {@code fe80::1%eth1})
+   * shares one entry. {@link #sliding} keeps them apart.
    */
   public static Mono<Map<InetAddress, PingStatistics>> collect(Publisher<PingResult> results) {
     Objects.requireNonNull(results, "results");
@@ -132,9 +136,9 @@ public final class PingStatistics {
     Checks.inRange("window", window, 1, Integer.MAX_VALUE);
     return Flux.defer(() -> {
       // Per subscription, touched only by its serialized onNext signals.
-      Map<InetAddress, ArrayDeque<PingResult>> windows = new HashMap<>();
+      Map<TargetKey, ArrayDeque<PingResult>> windows = new HashMap<>();
       return Flux.from(results).map(result -> {
-        ArrayDeque<PingResult> last = windows.computeIfAbsent(result.target(), t -> new ArrayDeque<>());
+        ArrayDeque<PingResult> last = windows.computeIfAbsent(TargetKey.of(result.target()), t -> new ArrayDeque<>());
         last.addLast(result);
         if (last.size() > window) {
           last.removeFirst();

@@ -24,9 +24,9 @@ import reactor.core.publisher.Sinks;
 final class TargetSet {
 
   private final Duration interval;
-  private final Map<InetAddress, Start> running = new HashMap<>();
+  private final Map<TargetKey, Start> running = new HashMap<>();
   /** Removed targets whose removal is not reported yet; emptied from the reporting threads. */
-  private final Map<InetAddress, Sinks.Empty<Void>> leaving = new ConcurrentHashMap<>();
+  private final Map<TargetKey, Sinks.Empty<Void>> leaving = new ConcurrentHashMap<>();
 
   TargetSet(Duration interval) {
     this.interval = interval;
@@ -35,13 +35,14 @@ final class TargetSet {
   /**
    * Stops the targets missing from {@code targets} and returns the targets to start, in the order
    * of {@code targets}, without duplicates. The {@code k} targets added by one update start at
-   * offsets {@code j * interval / k}, spreading their probes evenly over the interval.
+   * offsets {@code j * interval / k}, spreading their probes evenly over the interval. Targets
+   * are told apart as {@link TargetKey}s: by scope too, an IPv4-mapped address as its IPv4 one.
    */
   List<Start> update(Collection<? extends InetAddress> targets) {
     Objects.requireNonNull(targets, "targets");
-    Set<InetAddress> wanted = new LinkedHashSet<>();
+    Set<TargetKey> wanted = new LinkedHashSet<>();
     for (InetAddress target : targets) {
-      wanted.add(Objects.requireNonNull(target, "targets must not contain null"));
+      wanted.add(TargetKey.of(Objects.requireNonNull(target, "targets must not contain null")));
     }
     var stopped = running.entrySet().iterator();
     while (stopped.hasNext()) {
@@ -51,17 +52,17 @@ final class TargetSet {
         leave(entry.getKey(), entry.getValue());
       }
     }
-    List<InetAddress> added = new ArrayList<>();
-    for (InetAddress target : wanted) {
+    List<TargetKey> added = new ArrayList<>();
+    for (TargetKey target : wanted) {
       if (!running.containsKey(target)) {
         added.add(target);
       }
     }
     List<Start> starts = new ArrayList<>(added.size());
     for (int j = 0; j < added.size(); j++) {
-      InetAddress target = added.get(j);
+      TargetKey target = added.get(j);
       Sinks.Empty<Void> previous = leaving.get(target);
-      var start = new Start(target, interval.multipliedBy(j).dividedBy(added.size()), Sinks.one(),
+      var start = new Start(target.address(), interval.multipliedBy(j).dividedBy(added.size()), Sinks.one(),
           previous == null ? Mono.empty() : previous.asMono(), Sinks.empty());
       running.put(target, start);
       starts.add(start);
@@ -69,7 +70,7 @@ final class TargetSet {
     return starts;
   }
 
-  private void leave(InetAddress target, Start start) {
+  private void leave(TargetKey target, Start start) {
     Sinks.Empty<Void> reported = start.reported();
     leaving.put(target, reported);
     reported.asMono().subscribe(null, null, () -> leaving.remove(target, reported));
@@ -77,8 +78,8 @@ final class TargetSet {
   }
 
   /** The targets running now. */
-  Set<InetAddress> running() {
-    return Set.copyOf(running.keySet());
+  List<InetAddress> running() {
+    return running.values().stream().map(Start::target).toList();
   }
 
   /**

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.pingstream.PingResult;
 import io.pingstream.ProbeSettings;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -162,6 +163,22 @@ class PingStatisticsTest {
           assertThat(stats.sent()).isEqualTo(2);
           assertThat(stats.min()).contains(Duration.ofMillis(50));
           assertThat(stats.jitter()).isEmpty();
+        })
+        .expectComplete()
+        .verify(TIMEOUT);
+  }
+
+  @Test
+  void slidingKeepsOneLinkLocalAddressOnTwoInterfacesApart() throws Exception {
+    byte[] fe80one = InetAddress.getByName("fe80::1").getAddress();
+    var onFirstLink = Inet6Address.getByAddress(null, fe80one, 1);
+    var onSecondLink = Inet6Address.getByAddress(null, fe80one, 2);
+
+    StepVerifier.create(PingStatistics.sliding(Flux.just(reply(onFirstLink, 10), reply(onSecondLink, 30)), 10))
+        .assertNext(stats -> assertThat(stats.avg()).contains(Duration.ofMillis(10)))
+        .assertNext(stats -> {
+          assertThat(stats.sent()).as("not the first link's window").isEqualTo(1);
+          assertThat(stats.avg()).contains(Duration.ofMillis(30));
         })
         .expectComplete()
         .verify(TIMEOUT);

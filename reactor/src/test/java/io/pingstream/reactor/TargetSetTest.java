@@ -3,6 +3,7 @@ package io.pingstream.reactor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Arrays;
@@ -43,6 +44,34 @@ class TargetSetTest {
     var set = new TargetSet(SECOND);
     assertThat(set.update(List.of(address(1), address(1), address(2)))).extracting(TargetSet.Start::offset)
         .containsExactly(Duration.ZERO, Duration.ofMillis(500));
+  }
+
+  @Test
+  void oneLinkLocalAddressOnTwoInterfacesIsTwoTargets() throws Exception {
+    // Inet6Address.equals ignores the scope: the routers fe80::1 of two links would be one.
+    byte[] fe80one = InetAddress.getByName("fe80::1").getAddress();
+    var onFirstLink = Inet6Address.getByAddress(null, fe80one, 1);
+    var onSecondLink = Inet6Address.getByAddress(null, fe80one, 2);
+    var set = new TargetSet(SECOND);
+
+    var first = set.update(List.of(onFirstLink, onSecondLink));
+    var second = set.update(List.of(onSecondLink));
+
+    assertThat(first).extracting(start -> ((Inet6Address) start.target()).getScopeId()).containsExactly(1, 2);
+    assertThat(second).isEmpty();
+    StepVerifier.create(first.get(0).stop()).expectNext(true).expectComplete().verify(Duration.ofSeconds(1));
+    assertThat(set.running()).extracting(target -> ((Inet6Address) target).getScopeId()).containsExactly(2);
+  }
+
+  @Test
+  void anIpv4MappedAddressIsItsIpv4Target() throws Exception {
+    // What the engine pings and its results carry: the stream and its metrics must agree.
+    var mapped = Inet6Address.getByAddress(null, new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, 127, 0, 0, 1}, -1);
+    var set = new TargetSet(SECOND);
+
+    assertThat(set.update(List.of(mapped, address(1)))).extracting(TargetSet.Start::target).containsExactly(address(1));
+    assertThat(set.update(List.of(address(1)))).isEmpty();
+    assertThat(set.running()).containsExactly(address(1));
   }
 
   @Test
