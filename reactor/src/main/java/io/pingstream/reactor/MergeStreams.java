@@ -143,6 +143,14 @@ final class MergeStreams<T> extends Flux<T> {
       running.clear();
     }
 
+    /** The subscriber threw from onNext, against the spec: end the stream with it, as Reactor's operators do. */
+    private void onNextFailed(Throwable thrown) {
+      cancelled = true;
+      stopAll();
+      discardReady();
+      actual.onError(Operators.onOperatorError(thrown, actual.currentContext()));
+    }
+
     /** Empties the queue, passing the values to the discard hook, as Reactor's operators do. */
     private void discardReady() {
       for (Ready<T> next = ready.poll(); next != null; next = ready.poll()) {
@@ -194,7 +202,12 @@ final class MergeStreams<T> extends Flux<T> {
             }
             break;
           }
-          actual.onNext(next.value);
+          try {
+            actual.onNext(next.value);
+          } catch (Throwable thrown) {
+            onNextFailed(thrown);
+            return;
+          }
           delivered++;
           next.inner.requestNext();
         }

@@ -574,34 +574,39 @@ class PacedStreamsTest {
   }
 
   @Test
-  void aSubscriberThatThrowsAsAProbeCompletesIsReportedToTheDroppedErrorHookNotSwallowed() {
-    // Against the spec, but a future would swallow it without a trace.
-    List<Throwable> dropped = new java.util.concurrent.CopyOnWriteArrayList<>();
-    reactor.core.publisher.Hooks.onErrorDropped(dropped::add);
-    try {
-      var prober = FakeProber.replyingAfter(time, Duration.ofMillis(5));
-      all(streams(prober), StreamOptions.every(Duration.ofMillis(100)).count(1), A).subscribe(new reactor.core.CoreSubscriber<PingResult>() {
-        @Override
-        public void onSubscribe(org.reactivestreams.Subscription subscription) {
-          subscription.request(Long.MAX_VALUE);
-        }
+  void aSubscriberThatThrowsFromOnNextEndsTheStreamWithThatError() {
+    // Against the spec; Reactor's operators then cancel upstream and pass the error to onError.
+    var prober = FakeProber.replyingAfter(time, Duration.ofMillis(5));
+    var clocks = new PacingClocks(Timebase.of(time));
+    var streams = new PacedStreams(prober, ProbeSettings.defaults(), clocks, skipped, recorder);
+    List<String> signals = new java.util.concurrent.CopyOnWriteArrayList<>();
+    all(streams, StreamOptions.every(Duration.ofMillis(100)), A).subscribe(new reactor.core.CoreSubscriber<PingResult>() {
+      @Override
+      public void onSubscribe(org.reactivestreams.Subscription subscription) {
+        subscription.request(Long.MAX_VALUE);
+      }
 
-        @Override
-        public void onNext(PingResult result) {
-          throw new IllegalStateException("subscriber bug");
-        }
+      @Override
+      public void onNext(PingResult result) {
+        signals.add("next");
+        throw new IllegalStateException("subscriber bug");
+      }
 
-        @Override
-        public void onError(Throwable error) {}
+      @Override
+      public void onError(Throwable error) {
+        signals.add("error: " + error.getMessage());
+      }
 
-        @Override
-        public void onComplete() {}
-      });
-      time.advanceTimeBy(Duration.ofMillis(10));
-      assertThat(dropped).extracting(Throwable::getMessage).containsExactly("subscriber bug");
-    } finally {
-      reactor.core.publisher.Hooks.resetOnErrorDropped();
-    }
+      @Override
+      public void onComplete() {
+        signals.add("complete");
+      }
+    });
+    time.advanceTimeBy(Duration.ofSeconds(10));
+
+    assertThat(signals).containsExactly("next", "error: subscriber bug");
+    assertThat(prober.sends()).as("no probe after the stream ended").hasSize(1);
+    assertThat(clocks.forInterval(Duration.ofMillis(100)).tickers()).isZero();
   }
 
   @Test
