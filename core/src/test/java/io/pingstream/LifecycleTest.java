@@ -62,6 +62,38 @@ class LifecycleTest {
   }
 
   @Test
+  void aSubscriberStuckOnTheReceiveThreadDoesNotHangClose() throws Exception {
+    requireRaw();
+    var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW));
+    var entered = new java.util.concurrent.CountDownLatch(1);
+    var release = new java.util.concurrent.CountDownLatch(1);
+    engine.results().subscribe(result -> { // blocks the receive thread, against the rules
+      entered.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    var completed = engine.results().then().toFuture();
+    try {
+      engine.ping(InetAddress.getByName("127.0.0.1"));
+      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+      CompletableFuture.runAsync(engine::close).get(10, TimeUnit.SECONDS); // waits for the thread 5 s at most
+      assertThat(engine.isClosed()).isTrue();
+    } finally {
+      release.countDown();
+    }
+    completed.get(10, TimeUnit.SECONDS); // the loop's last act, once the subscriber lets go
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (receiveThreads() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(receiveThreads()).isZero();
+  }
+
+  @Test
   void closingFromAResultCallbackNeitherStallsNorLeaks() throws Exception {
     requireRaw();
     long fdsBefore = openFileDescriptors();

@@ -34,18 +34,22 @@ import reactor.core.scheduler.Schedulers;
  *
  * <pre>{@code
  * try (Pinger pinger = Pinger.create()) {
- *   pinger.ping("example.com")
- *       .subscribe(rtt -> System.out.println(rtt.map(Duration::toMillis).map(ms -> ms + " ms").orElse("timeout")));
+ *   // block() suits a main method; a reactive application returns or composes the Mono
+ *   Optional<Duration> rtt = pinger.ping("127.0.0.1").block();
+ *   System.out.println(rtt.map(Duration::toNanos).map(ns -> ns / 1e6 + " ms").orElse("timeout"));
  *
  *   pinger.stream(InetAddress.getByName("127.0.0.1"), StreamOptions.every(Duration.ofSeconds(1)).count(5))
- *       .subscribe(System.out::println);
+ *       .doOnNext(System.out::println)
+ *       .blockLast(); // closing the pinger fails what still runs: wait for the stream first
  * }
  * }</pre>
  *
  * <p>Signals come on the engine's receive thread (replies and timeouts), on the thread that sent
  * the probe (send errors) or on the thread that requests; never concurrently within one
  * subscription. Do not block in {@code onNext}: that would hold up the receive thread and every
- * other probe of the pinger. Use {@code publishOn} for slow work.
+ * other probe of the pinger. Use {@code publishOn} for slow work. The receive thread is one of
+ * Reactor's non-blocking threads: {@code block()} there fails at once with an {@code
+ * IllegalStateException} (a {@code CompletableFuture.join()} would hang the pinger).
  */
 public final class Pinger implements AutoCloseable {
 

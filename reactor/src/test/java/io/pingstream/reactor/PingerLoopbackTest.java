@@ -53,6 +53,27 @@ class PingerLoopbackTest {
   }
 
   @Test
+  void blockingOnTheReceiveThreadFailsAtOnceAndThePingerGoesOn() throws Exception {
+    var lo = InetAddress.getByName("127.0.0.1");
+    var nested = new java.util.concurrent.CompletableFuture<Throwable>();
+    // The engine's results always come on the receive thread (a probe's Mono may complete on the
+    // sending thread when the reply came before it subscribed to the outcome).
+    pinger.engine().results().take(1).subscribe(result -> {
+      try {
+        pinger.ping(lo).block(); // would wait for an outcome only this thread delivers
+        nested.complete(null);
+      } catch (Throwable refused) {
+        nested.complete(refused);
+      }
+    });
+    pinger.ping(lo).subscribe();
+
+    assertThat(nested.get(10, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("pingstream-receive");
+    assertThat(pinger.ping(lo).block(TIMEOUT)).isPresent();
+  }
+
+  @Test
   void probeTellsTheOutcomeBytesAndReplyTtl() throws Exception {
     StepVerifier.create(pinger.probe(InetAddress.getByName("127.0.0.1")))
         .assertNext(result -> {

@@ -36,6 +36,7 @@ public final class Engine {
   private final ProbeTable table = new ProbeTable(counters, this::publish);
   private final AtomicReferenceArray<IcmpSocket> sockets = new AtomicReferenceArray<>(2);
   private final Sinks.Many<PingResult> results = Sinks.many().multicast().directBestEffort();
+  private final Object emitLock = new Object();
   private @Nullable ReceiveLoop loop;
   private @Nullable Thread loopThread;
   private volatile @Nullable Wakeup wakeup;
@@ -143,8 +144,7 @@ public final class Engine {
         // Room for a default-size reply behind the largest IPv4 header; larger ones are truncated.
         int slotSize = Math.max(2048, options.size() + 60);
         var newLoop = new ReceiveLoop(table, counters, wakeup, signature, slotSize, this::publish, this::closeFds);
-        var thread = new Thread(newLoop, "pingstream-receive-" + Integer.toHexString(identifier));
-        thread.setDaemon(true);
+        var thread = new ReceiveThread(newLoop, "pingstream-receive-" + Integer.toHexString(identifier));
         thread.start();
         loop = newLoop;
         loopThread = thread;
@@ -167,10 +167,16 @@ public final class Engine {
     emit(result);
   }
 
-  /** The sink is shared by the receive loop and the senders (send errors): serialize. */
-  private synchronized void emit(PingResult result) {
-    if (results.currentSubscriberCount() > 0) {
-      results.tryEmitNext(result);
+  /**
+   * The sink is shared by the receive loop and the senders (send errors): serialize. Under a lock
+   * of its own, so that a subscriber that blocks (against the rules) cannot also block {@link
+   * #close}.
+   */
+  private void emit(PingResult result) {
+    synchronized (emitLock) {
+      if (results.currentSubscriberCount() > 0) {
+        results.tryEmitNext(result);
+      }
     }
   }
 
@@ -210,7 +216,9 @@ public final class Engine {
     // result's callback on the receive thread the loop ends, and closes them, once it returns.
     joinQuietly(thread);
     table.abortAll(new EngineClosedException());
-    completeResults();
+    if (thread == null) {
+      completeResults(); // else the loop's last act does it: a subscriber may still hold its thread
+    }
   }
 
   /**
@@ -235,8 +243,10 @@ public final class Engine {
   }
 
   /** Serialized with {@link #emit}: senders may still publish send errors. */
-  private synchronized void completeResults() {
-    results.tryEmitComplete();
+  private void completeResults() {
+    synchronized (emitLock) {
+      results.tryEmitComplete();
+    }
   }
 
   private static void joinQuietly(@Nullable Thread thread) {
