@@ -111,7 +111,11 @@ final class Report {
     switch (result.outcome()) {
       case REPLY -> out.println(FpingFormat.reply(entry.padded, index, result, entry.tally));
       case TIMEOUT -> out.println(FpingFormat.timeout(entry.padded, index, entry.tally));
-      default -> err.println(FpingFormat.error(entry.name, result));
+      default -> {
+        err.println(FpingFormat.error(entry.name, result));
+        // fping waits out the probe's timeout after an error, then prints it as timed out.
+        out.println(FpingFormat.timeout(entry.padded, index, entry.tally));
+      }
     }
   }
 

@@ -74,11 +74,11 @@ class ReportTest {
   }
 
   @Test
-  void errorsGoToStderrAndCountAsLost() {
+  void errorsGoToStderrAndCountAsLostAndTimedOutAsInFping() {
     Report report = report(Report.Mode.COUNT, false);
     report.result(Results.hostUnreachable(LOOPBACK, 11, "127.0.0.1"));
 
-    assertThat(out()).isEmpty();
+    assertThat(out()).isEqualTo("127.0.0.1 : [0], timed out (NaN avg, 100% loss)\n");
     assertThat(err()).isEqualTo("ICMP Host Unreachable from 127.0.0.1 for ICMP Echo sent to 127.0.0.1\n");
     assertThat(report.tally(LOOPBACK).lossPercent()).isEqualTo(100);
   }
