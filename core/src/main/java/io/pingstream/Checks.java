@@ -1,6 +1,9 @@
 package io.pingstream;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 
 /** Argument checks whose messages name the option, the value and the allowed range. */
@@ -8,7 +11,14 @@ final class Checks {
 
   static final Duration MAX_TIMEOUT = Duration.ofHours(1);
 
+  private static final byte[] LIMITED_BROADCAST = {-1, -1, -1, -1};
+
   private Checks() {}
+
+  /** Whether {@code address} is 255.255.255.255, which is no host's. */
+  static boolean isLimitedBroadcast(InetAddress address) {
+    return address instanceof Inet4Address && Arrays.equals(address.getAddress(), LIMITED_BROADCAST);
+  }
 
   static int inRange(String name, int value, int min, int max) {
     if (value < min || value > max) {

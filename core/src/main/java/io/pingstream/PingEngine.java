@@ -2,11 +2,9 @@ package io.pingstream;
 
 import io.pingstream.internal.engine.Engine;
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +31,6 @@ import reactor.core.publisher.Flux;
  */
 public final class PingEngine implements AutoCloseable {
 
-  private static final byte[] LIMITED_BROADCAST = {-1, -1, -1, -1};
 
   private final Engine engine;
 
@@ -147,7 +144,7 @@ public final class PingEngine implements AutoCloseable {
       why = "the unspecified address";
     } else if (target.isMulticastAddress()) {
       why = "a multicast address";
-    } else if (target instanceof Inet4Address && Arrays.equals(target.getAddress(), LIMITED_BROADCAST)) {
+    } else if (Checks.isLimitedBroadcast(target)) {
       why = "the limited broadcast address";
     } else if (target instanceof Inet6Address v6 && v6.isLinkLocalAddress() && v6.getScopeId() == 0) {
       return "cannot ping " + target.getHostAddress() + ": a link-local address needs a scope, e.g. fe80::1%eth0";

@@ -181,7 +181,7 @@ public final class PingOptions {
    */
   public PingOptions source(InetAddress source) {
     Objects.requireNonNull(source, "source");
-    if (source.isAnyLocalAddress() || source.isMulticastAddress()) {
+    if (source.isAnyLocalAddress() || source.isMulticastAddress() || Checks.isLimitedBroadcast(source)) {
       throw new IllegalArgumentException("source must be a unicast address, was " + source.getHostAddress());
     }
     if (source instanceof Inet4Address v4) {
@@ -307,7 +307,11 @@ public final class PingOptions {
   }
 
   private static int bufferSize(String name, int bytes) {
-    return bytes == 0 ? 0 : Checks.inRange(name, bytes, MIN_BUFFER, MAX_BUFFER);
+    if (bytes != 0 && (bytes < MIN_BUFFER || bytes > MAX_BUFFER)) {
+      throw new IllegalArgumentException(
+          name + " must be 0 (the system's default) or in [" + MIN_BUFFER + ", " + MAX_BUFFER + "], was " + bytes);
+    }
+    return bytes;
   }
 
   @Override

@@ -43,5 +43,5 @@ public final class SocketUnavailableException extends IOException {
    * @param mode the socket mode tried
    * @param error why {@code socket(2)} failed
    */
-  public record Attempt(SocketMode mode, NativeIoException error) {}
+  public record Attempt(SocketMode mode, NativeIoException error) implements java.io.Serializable {}
 }

@@ -63,8 +63,8 @@ class PingOptionsTest {
     assertThatThrownBy(() -> options.ttl(256)).hasMessage("ttl must be in [1, 255], was 256");
     assertThatThrownBy(() -> options.tos(-1)).hasMessage("tos must be in [0, 255], was -1");
     assertThatThrownBy(() -> options.tos(256)).hasMessage("tos must be in [0, 255], was 256");
-    assertThatThrownBy(() -> options.receiveBufferSize(100)).hasMessage("receiveBufferSize must be in [4096, 1073741824], was 100");
-    assertThatThrownBy(() -> options.sendBufferSize(-1)).hasMessage("sendBufferSize must be in [4096, 1073741824], was -1");
+    assertThatThrownBy(() -> options.receiveBufferSize(100)).hasMessage("receiveBufferSize must be 0 (the system's default) or in [4096, 1073741824], was 100");
+    assertThatThrownBy(() -> options.sendBufferSize(-1)).hasMessage("sendBufferSize must be 0 (the system's default) or in [4096, 1073741824], was -1");
     assertThatThrownBy(() -> options.timeout(Duration.ZERO)).hasMessage("timeout must be in (0s, 3600s], was PT0S");
     assertThatThrownBy(() -> options.timeout(Duration.ofMillis(-5))).hasMessage("timeout must be in (0s, 3600s], was PT-0.005S");
     assertThatThrownBy(() -> options.timeout(Duration.ofHours(2))).hasMessage("timeout must be in (0s, 3600s], was PT2H");
@@ -79,6 +79,7 @@ class PingOptionsTest {
     assertThatThrownBy(() -> options.source(InetAddress.getByName("0.0.0.0"))).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("source must be a unicast address, was 0.0.0.0");
     assertThatThrownBy(() -> options.source(InetAddress.getByName("224.0.0.1"))).hasMessageContaining("224.0.0.1");
+    assertThatThrownBy(() -> options.source(InetAddress.getByName("255.255.255.255"))).hasMessageContaining("unicast");
   }
 
   @Test

@@ -39,6 +39,25 @@ class SelectionPolicyTest {
   }
 
   @Test
+  void theExplanationSurvivesSerialization() throws Exception {
+    // Exceptions travel: RMI, cluster frameworks, a test runner in another JVM.
+    var attempt = new SocketUnavailableException.Attempt(SocketMode.DGRAM, new NativeIoException("socket", 13, "EACCES", "Permission denied", ""));
+    var original = new SocketUnavailableException(IpFamily.IPV4, java.util.List.of(attempt), "no socket");
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (var out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(original);
+    }
+    try (var in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      var copy = (SocketUnavailableException) in.readObject();
+      assertThat(copy.family()).isEqualTo(IpFamily.IPV4);
+      assertThat(copy.attempts()).singleElement().satisfies(a -> {
+        assertThat(a.mode()).isEqualTo(SocketMode.DGRAM);
+        assertThat(a.error().errnoName()).isEqualTo("EACCES");
+      });
+    }
+  }
+
+  @Test
   void aProbeWithoutAnySocketFailsWithTheSameExplanation() throws Exception {
     requireNamespaces();
     try (var ns = NetNamespace.create().forbidDgram();
