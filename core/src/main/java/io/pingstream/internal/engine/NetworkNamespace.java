@@ -54,11 +54,13 @@ public final class NetworkNamespace {
   private static void enter(Path namespace) throws IOException {
     int fd = LibC.open(namespace.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
     if (fd < 0) {
-      throw new IOException("cannot open network namespace " + namespace, Errors.lastError("open"));
+      var why = Errors.lastError("open");
+      throw new IOException("cannot open network namespace " + namespace + ": " + why.getMessage(), why);
     }
     try {
       if (LibC.setns(fd, LibC.CLONE_NEWNET) < 0) {
-        throw new IOException("cannot enter network namespace " + namespace, Errors.lastError("setns"));
+        var why = Errors.lastError("setns");
+        throw new IOException("cannot enter network namespace " + namespace + ": " + why.getMessage(), why);
       }
     } finally {
       LibC.close(fd);
