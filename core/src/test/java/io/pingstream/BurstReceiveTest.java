@@ -36,12 +36,14 @@ class BurstReceiveTest {
         var engine = PingEngine.create(PingOptions.defaults().policy(policy).namespace(ns.path()))) {
       Map<String, AtomicLong> sources = new ConcurrentHashMap<>();
       int probes = 20_000;
+      awaitKernelStamps(engine, target);
+      long repliesBefore = engine.stats().replies();
 
       burst(engine, i -> i < probes, i -> target, (i, result) ->
           sources.computeIfAbsent(result.timestampSource().map(Enum::name).orElse(result.outcome().name()), k -> new AtomicLong()).incrementAndGet());
 
       // Transmit stamps wait in the error queue: it must be read before the replies they time.
-      assertThat(engine.stats().replies()).isEqualTo(probes);
+      assertThat(engine.stats().replies() - repliesBefore).isEqualTo(probes);
       assertThat(sources.getOrDefault(expectedSource().name(), new AtomicLong()).get()).as("%s", sources)
           .isGreaterThanOrEqualTo(probes * 99L / 100);
     }
@@ -82,6 +84,20 @@ class BurstReceiveTest {
       // bring along here (no transmit stamps): each must still be reported well within the burst.
       assertThat(errors.get()).isEqualTo((sent + 63) / 64);
       assertThat(Duration.ofNanos(slowest.get())).isLessThan(length.dividedBy(4));
+    }
+  }
+
+  /**
+   * Pings until a reply is timed by the kernel, for at most 5 s. Receive stamps depend on a
+   * switch the kernel turns on for the whole host when the first socket asks for them, from a
+   * deferred work: under load, replies can arrive unstamped for a while after the socket opens
+   * (a whole 20,000-probe burst once in a loaded CI run), which is not what this test is about.
+   */
+  private static void awaitKernelStamps(PingEngine engine, InetAddress target) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (engine.ping(target).get(5, TimeUnit.SECONDS).timestampSource().orElseThrow() != expectedSource()) {
+      assertThat(System.nanoTime()).as("a reply timed by the kernel within 5 s").isLessThan(deadline);
+      Thread.sleep(10);
     }
   }
 
