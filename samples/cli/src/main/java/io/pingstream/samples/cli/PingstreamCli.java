@@ -74,10 +74,10 @@ import picocli.CommandLine.Spec;
     footer = {
         "  pingstream 127.0.0.1 ::1",
         "      one probe each: alive or unreachable",
-        "  pingstream -c 5 -i 200ms example.com",
+        "  pingstream -c 5 -p 200ms example.com",
         "      5 probes 200 ms apart, a line per reply, then the summary",
-        "  pingstream -q -c 100 -i 10ms -f hosts.txt",
-        "      100 probes to each host listed in hosts.txt, summary only",
+        "  pingstream -q -c 100 -p 10ms -i 1ms -f hosts.txt",
+        "      100 probes to each host listed in hosts.txt, 10 ms apart, at most one a millisecond, summary only",
         "  pingstream -l --metrics-port 9464 127.0.0.1 ::1",
         "      until Ctrl-C, with the meters at http://127.0.0.1:9464/metrics"})
 public final class PingstreamCli implements Callable<Integer> {
@@ -119,11 +119,17 @@ public final class PingstreamCli implements Callable<Integer> {
     boolean loop;
   }
 
-  @Option(names = {"-i", "--interval"}, paramLabel = "DURATION", converter = Durations.class, defaultValue = "1s",
-      description = "Time between two probes to the same target, like ping -i (fping calls this -p);"
+  @Option(names = {"-p", "--period"}, paramLabel = "DURATION", converter = Durations.class, defaultValue = "1s",
+      description = "Time between two probes to the same target, as fping -p (ping calls it -i);"
           + " the first probes to different targets are spread over it. At least 1ms."
           + " Default: ${DEFAULT-VALUE}.")
-  private Duration interval = Duration.ofSeconds(1);
+  private Duration period = Duration.ofSeconds(1);
+
+  @Option(names = {"-i", "--interval"}, paramLabel = "DURATION", converter = Durations.class, defaultValue = "0",
+      description = "Least time between any two probes, whatever their targets, as fping -i; a target"
+          + " whose probe is due meanwhile waits its turn. At most 1s. Default: 0, no such limit"
+          + " (fping's is 10ms): the probes are spread over -p instead.")
+  private Duration interval = Duration.ZERO;
 
   @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", converter = Durations.class, defaultValue = "1s",
       description = "How long a probe waits for its reply, up to 1h. Default: ${DEFAULT-VALUE}"
@@ -132,7 +138,7 @@ public final class PingstreamCli implements Callable<Integer> {
 
   @Option(names = {"-r", "--retry"}, paramLabel = "N", defaultValue = "0",
       description = "Without -c or -l: send up to N more probes to each target that has not answered,"
-          + " in rounds spread over -i like the first, as fping -r (whose default is 3). Ignored with"
+          + " in rounds spread over -p like the first, as fping -r (whose default is 3). Ignored with"
           + " -c or -l, as in fping. From 0 to 20. Default: ${DEFAULT-VALUE}.")
   private int retries;
 
@@ -349,10 +355,18 @@ public final class PingstreamCli implements Callable<Integer> {
 
   /** Interval and count, checked by the library. */
   StreamOptions streamOptions() {
-    if (interval.compareTo(StreamOptions.MIN_INTERVAL) < 0 || interval.compareTo(StreamOptions.MAX_INTERVAL) > 0) {
-      throw invalid("-i/--interval", Durations.format(interval), "must be at least 1ms and at most 24h");
+    if (period.compareTo(StreamOptions.MIN_INTERVAL) < 0 || period.compareTo(StreamOptions.MAX_INTERVAL) > 0) {
+      throw invalid("-p/--period", Durations.format(period), "must be at least 1ms and at most 24h");
     }
-    StreamOptions stream = check("-i/--interval", Durations.format(interval), StreamOptions.defaults(), s -> s.interval(interval));
+    StreamOptions stream = check("-p/--period", Durations.format(period), StreamOptions.defaults(), s -> s.interval(period));
+    if (interval.compareTo(Duration.ofSeconds(1)) > 0) {
+      throw invalid("-i/--interval", Durations.format(interval), "must be at most 1s");
+    }
+    // A rate of probes per second whose spacing is at least the interval; below a microsecond, none.
+    long rate = interval.isZero() ? 0 : 1_000_000_000L / interval.toNanos();
+    if (rate > 0 && rate <= StreamOptions.MAX_RATE) {
+      stream = stream.rateLimit((int) rate);
+    }
     if (repeat != null && repeat.probes() != null && repeat.probes() < 1) {
       throw invalid(repeat.count != null ? "-c/--count" : "-C/--vcount", String.valueOf(repeat.probes()), "must be at least 1");
     }

@@ -40,11 +40,12 @@ class CommandLineTest {
     assertThat(options.tos()).isEmpty();
     assertThat(options.namespace()).isEmpty();
     assertThat(cli.streamOptions().interval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(cli.streamOptions().rateLimit()).isEmpty();
   }
 
   @Test
   void everyOptionReachesTheEnginesOptions() {
-    PingstreamCli cli = PingstreamCli.parse("-c", "3", "-i", "250", "-t", "500us", "-s", "1500", "--ttl", "3",
+    PingstreamCli cli = PingstreamCli.parse("-c", "3", "-p", "250", "-i", "10", "-t", "500us", "-s", "1500", "--ttl", "3",
         "--tos", "184", "--policy", "dgram", "--source", "127.0.0.2", "--source", "::1", "--namespace", "/run/netns/blue",
         "127.0.0.1");
 
@@ -59,15 +60,17 @@ class CommandLineTest {
     assertThat(options.namespace()).hasValue(Path.of("/run/netns/blue"));
     StreamOptions stream = cli.streamOptions();
     assertThat(stream.interval()).isEqualTo(Duration.ofMillis(250)); // a bare number is milliseconds
+    assertThat(stream.rateLimit()).hasValue(100); // -i 10: at least 10 ms between any two probes
   }
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-      "-i 5x 127.0.0.1               | '--interval'     | '5x' is not a duration",
+      "-p 5x 127.0.0.1               | '--period'       | '5x' is not a duration",
       "-t soon 127.0.0.1             | '--timeout'      | 'soon' is not a duration",
       "-t 0 127.0.0.1                | '-t/--timeout'   | must be more than 0",
       "-t 2h 127.0.0.1               | '-t/--timeout'   | at most 1h",
-      "-i 100us 127.0.0.1            | '-i/--interval'  | at least 1ms",
+      "-p 100us 127.0.0.1            | '-p/--period'    | at least 1ms",
+      "-i 2s 127.0.0.1               | '-i/--interval'  | at most 1s",
       "-s 20 127.0.0.1               | '-s/--size'      | size must be in [64, 65535], was 20",
       "-c 0 127.0.0.1                | '-c/--count'     | must be at least 1",
       "-C 0 127.0.0.1                | '-C/--vcount'    | must be at least 1",
@@ -148,6 +151,7 @@ class CommandLineTest {
         .contains("Usage: pingstream")
         .contains("-c, --count=COUNT")
         .contains("-i, --interval=DURATION")
+        .contains("-p, --period=DURATION")
         .contains("a bare number means")
         .contains("Default: 1s")
         .contains("--policy=POLICY").contains("RAW_DGRAM").contains("DGRAM_RAW")
@@ -155,7 +159,7 @@ class CommandLineTest {
         .contains("Exit status:")
         .contains("4   no ICMP socket could be opened")
         .contains("Examples:")
-        .contains("pingstream -c 5 -i 200ms example.com");
+        .contains("pingstream -c 5 -p 200ms example.com");
   }
 
   @Test

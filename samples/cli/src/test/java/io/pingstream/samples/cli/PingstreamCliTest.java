@@ -55,7 +55,7 @@ class PingstreamCliTest {
   void vcountPrintsTheLinesPerProbeThenEachTargetsRoundTrips() throws Exception {
     requireRaw();
 
-    CliProcess.Run run = CliProcess.run(null, "", "-C", "3", "-i", "20ms", "127.0.0.1");
+    CliProcess.Run run = CliProcess.run(null, "", "-C", "3", "-p", "20ms", "127.0.0.1");
 
     assertThat(run.exit()).isZero();
     assertThat(run.outLines()).hasSize(3).allMatch(line -> line.startsWith("127.0.0.1 : ["));
@@ -107,7 +107,7 @@ class PingstreamCliTest {
           "add rule inet retry_test input ip daddr 127.0.0.1 icmp type echo-request counter accept");
       long start = System.nanoTime();
 
-      CliProcess.Run run = CliProcess.run(ns, "", "-r", "2", "-B", "2", "-t", "200ms", "-i", "10ms", "127.0.0.1", "127.0.0.2", "127.0.0.3");
+      CliProcess.Run run = CliProcess.run(ns, "", "-r", "2", "-B", "2", "-t", "200ms", "-p", "10ms", "127.0.0.1", "127.0.0.2", "127.0.0.3");
 
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       assertThat(run.exit()).isEqualTo(ExitStatus.SOME_SILENT);
@@ -124,7 +124,7 @@ class PingstreamCliTest {
   void aSilentTargetTimesOutEveryProbeAndExitsOne() throws Exception {
     requireNftables();
     try (var ns = NetNamespace.create().allowDgram().dropEchoRequests()) {
-      CliProcess.Run run = CliProcess.run(ns, "", "-c", "3", "-i", "100ms", "-t", "300ms", "127.0.0.1", "::1");
+      CliProcess.Run run = CliProcess.run(ns, "", "-c", "3", "-p", "100ms", "-t", "300ms", "127.0.0.1", "::1");
 
       assertThat(run.exit()).isEqualTo(ExitStatus.SOME_SILENT);
       assertThat(run.outLines()).containsExactlyInAnyOrder(
@@ -142,6 +142,17 @@ class PingstreamCliTest {
   }
 
   @Test
+  void dashIIsTheLeastGapBetweenAnyTwoProbesAsInFping() throws Exception {
+    // Two targets, 3 probes each, 10 ms apart per target; with -i, 6 probes at least 300 ms apart.
+    CliProcess.Run free = CliProcess.run(null, "", "-q", "-c", "3", "-p", "10ms", "127.0.0.1", "127.0.0.2");
+    CliProcess.Run spaced = CliProcess.run(null, "", "-q", "-c", "3", "-p", "10ms", "-i", "300ms", "127.0.0.1", "127.0.0.2");
+
+    assertThat(spaced.exit()).isZero();
+    assertThat(spaced.errLines()).hasSize(2).allSatisfy(line -> assertThat(line).contains("xmt/rcv/%loss = 3/3/0%"));
+    assertThat(spaced.elapsed().minus(free.elapsed())).as("five gaps of 300 ms, less the JVMs' jitter").isGreaterThan(Duration.ofSeconds(1));
+  }
+
+  @Test
   void anIcmpErrorIsPrintedAsFpingPrintsIt() throws Exception {
     requireNftables();
     try (var ns = NetNamespace.create().allowDgram()) {
@@ -149,7 +160,7 @@ class PingstreamCliTest {
           "add chain inet reject_test input { type filter hook input priority 0 ; }",
           "add rule inet reject_test input icmp type echo-request reject with icmp type host-unreachable");
 
-      CliProcess.Run run = CliProcess.run(ns, "", "-c", "2", "-i", "100ms", "127.0.0.1");
+      CliProcess.Run run = CliProcess.run(ns, "", "-c", "2", "-p", "100ms", "127.0.0.1");
 
       // fping 5.1 in the same namespace prints exactly these lines.
       assertThat(run.exit()).isEqualTo(ExitStatus.SOME_SILENT);
@@ -174,7 +185,7 @@ class PingstreamCliTest {
       var requests = new AtomicInteger();
       peer.behave(request -> requests.getAndIncrement() == 0 ? Behaviour.reply().copies(2) : Behaviour.reply());
 
-      CliProcess.Run run = CliProcess.run(ns, "", "-c", "2", "-i", "100ms", "10.200.0.2");
+      CliProcess.Run run = CliProcess.run(ns, "", "-c", "2", "-p", "100ms", "10.200.0.2");
 
       assertThat(run.exit()).isZero();
       assertThat(run.outLines()).hasSize(2);
@@ -214,7 +225,7 @@ class PingstreamCliTest {
   void quietPrintsOnlyTheSummary() throws Exception {
     requireRaw();
 
-    CliProcess.Run run = CliProcess.run(null, "", "-q", "-c", "2", "-i", "100ms", "127.0.0.1", "::1");
+    CliProcess.Run run = CliProcess.run(null, "", "-q", "-c", "2", "-p", "100ms", "127.0.0.1", "::1");
 
     assertThat(run.exit()).isZero();
     assertThat(run.stdout()).isEmpty();
@@ -226,7 +237,7 @@ class PingstreamCliTest {
   @Test
   void servesTheMetersWhileRunningAndPrintsTheSummaryOnCtrlC() throws Exception {
     requireRaw();
-    try (CliProcess cli = CliProcess.start(null, "", "-l", "-i", "100ms", "--metrics-port", "0", "127.0.0.1")) {
+    try (CliProcess cli = CliProcess.start(null, "", "-l", "-p", "100ms", "--metrics-port", "0", "127.0.0.1")) {
       URI metrics = URI.create(awaitMatch(cli, Pattern.compile("serving metrics at (http://127\\.0\\.0\\.1:\\d+/metrics)")));
       HttpResponse<String> scrape = awaitScrape(metrics, "ping_rtt_seconds_count{family=\"ipv4\",name=\"127.0.0.1\",target=\"127.0.0.1\"}");
 
