@@ -35,6 +35,11 @@ final class EngineProber implements Prober {
   }
 
   @Override
+  public boolean isClosed() {
+    return engine.isClosed();
+  }
+
+  @Override
   public Mono<Void> prepare(InetAddress target) {
     return Mono.defer(() -> {
       IpFamily family = IpFamily.of(target);

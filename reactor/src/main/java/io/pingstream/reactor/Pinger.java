@@ -364,8 +364,8 @@ public final class Pinger implements AutoCloseable {
 
   /**
    * Closes the engine: its sockets close, probes in flight complete with an {@link
-   * EngineClosedException} (so running streams fail with it), and later probes fail with it.
-   * Idempotent.
+   * EngineClosedException}, and later probes fail with it. Running streams fail with it at their
+   * next probe or tick, those without demand too. Idempotent.
    */
   @Override
   public void close() {

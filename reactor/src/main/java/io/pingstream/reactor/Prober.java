@@ -36,4 +36,12 @@ interface Prober {
   default Mono<Void> prepare(InetAddress target) {
     return Mono.empty();
   }
+
+  /**
+   * Whether the prober is closed for good. A paced stream then fails at its next tick, as its
+   * next probe would: also a stream that sends nothing for want of demand.
+   */
+  default boolean isClosed() {
+    return false;
+  }
 }

@@ -1,6 +1,7 @@
 package io.pingstream.reactor;
 
 import io.pingstream.PingRecorder;
+import io.pingstream.EngineClosedException;
 import io.pingstream.PingResult;
 import io.pingstream.ProbeSettings;
 import java.net.InetAddress;
@@ -245,6 +246,10 @@ final class TargetStream extends Flux<PingResult> {
     @Override
     public void fire(long missed) {
       skipped.add(missed);
+      if (prober.isClosed()) {
+        fail(new EngineClosedException()); // even without demand, which sends nothing to fail
+        return;
+      }
       synchronized (this) {
         if (remaining == 0 || over()) {
           stopTicking(); // e.g. the last probe left before this ticker was known

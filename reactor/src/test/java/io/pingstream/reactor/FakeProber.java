@@ -32,6 +32,7 @@ final class FakeProber implements Prober {
   private int inFlight;
   private int maxInFlight;
   private int cancelled;
+  private volatile boolean closed;
 
   FakeProber(VirtualTimeScheduler time, BiFunction<InetAddress, Integer, Optional<Duration>> rtt) {
     this.time = time;
@@ -76,6 +77,16 @@ final class FakeProber implements Prober {
             }
           });
     });
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Closes the prober, as closing the pinger closes its engine. */
+  void close() {
+    closed = true;
   }
 
   synchronized List<Send> sends() {

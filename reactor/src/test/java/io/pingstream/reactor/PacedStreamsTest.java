@@ -574,6 +574,24 @@ class PacedStreamsTest {
   }
 
   @Test
+  void closingThePingerFailsAStreamThatHasNoDemand() {
+    // Without demand a target only skips its ticks: no probe would ever fail.
+    var prober = FakeProber.replyingAfter(time, Duration.ofMillis(5));
+    var clocks = new PacingClocks(Timebase.of(time));
+    var streams = new PacedStreams(prober, ProbeSettings.defaults(), clocks, skipped, recorder);
+
+    StepVerifier.withVirtualTime(() -> all(streams, StreamOptions.every(Duration.ofMillis(100)), A), () -> time, 0)
+        .expectSubscription()
+        .thenAwait(Duration.ofSeconds(3)) // the window fills within ~1.3 s
+        .then(prober::close)
+        .thenAwait(Duration.ofMillis(100))
+        .expectError(io.pingstream.EngineClosedException.class)
+        .verify(TIMEOUT);
+    assertThat(skipped.sum()).as("it was skipping").isPositive();
+    assertThat(clocks.forInterval(Duration.ofMillis(100)).tickers()).isZero();
+  }
+
+  @Test
   void aSubscriberThatThrowsFromOnNextEndsTheStreamWithThatError() {
     // Against the spec; Reactor's operators then cancel upstream and pass the error to onError.
     var prober = FakeProber.replyingAfter(time, Duration.ofMillis(5));
