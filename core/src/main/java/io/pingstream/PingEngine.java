@@ -113,7 +113,9 @@ public final class PingEngine implements AutoCloseable {
    * Every probe outcome of this engine, as it happens: a hot {@code Flux} that costs nothing
    * without subscribers. Signals are emitted on the receive thread (replies, timeouts) or the
    * sending thread (send errors), never concurrently. A subscriber that has no demand misses
-   * signals rather than slowing the engine. Completes when the engine closes.
+   * signals rather than slowing the engine. Completes when the engine closes, on the receive
+   * thread as it ends (a subscriber that holds that thread delays it). What a subscriber throws
+   * is logged and ignored. Do not block in a subscriber: {@code block()} there fails at once.
    */
   public Flux<PingResult> results() {
     return engine.results();
@@ -124,14 +126,18 @@ public final class PingEngine implements AutoCloseable {
     return engine.stats();
   }
 
-  /** Whether {@link #close()} was called. */
+  /**
+   * Whether {@link #close()} was called, or the receive thread ended on its own (a fatal error
+   * such as {@link OutOfMemoryError}, logged), which closes the engine too.
+   */
   public boolean isClosed() {
     return engine.isClosed();
   }
 
   /**
    * Stops the receive thread, closes the sockets and completes every probe in flight
-   * exceptionally with {@link EngineClosedException}. Idempotent.
+   * exceptionally with {@link EngineClosedException}. Waits for the receive thread at most 5 s
+   * (a subscriber may hold it); it closes the sockets as it ends. Idempotent.
    */
   @Override
   public void close() {

@@ -56,4 +56,46 @@ class TimeoutTest {
       assertThat(slowDone).isGreaterThanOrEqualTo(Duration.ofMillis(600)).isLessThan(Duration.ofMillis(600).plus(TOLERANCE));
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void aResultsSubscriberThrowingAnErrorLeavesTheOtherTimeoutsOfItsBatchOnTime() throws Exception {
+    requireNftables();
+    try (var ns = NetNamespace.create().nft(
+            "add table inet silent",
+            "add chain inet silent input { type filter hook input priority 0 ; }",
+            "add rule inet silent input ip daddr 127.0.0.1 icmp type echo-request drop");
+        var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW).namespace(ns.path())
+            .timeout(Duration.ofMillis(300)))) {
+      // A reply holds the receive thread until the ten timeouts are all due: they come as one
+      // batch, whose first one meets a LinkageError (which Reactor rethrows from a subscriber).
+      var firstTimeout = new java.util.concurrent.atomic.AtomicBoolean(true);
+      engine.results().subscribe(result -> {
+        if (result.outcome() == PingOutcome.REPLY) {
+          sleep(Duration.ofMillis(500));
+        } else if (firstTimeout.getAndSet(false)) {
+          throw new NoClassDefFoundError("simulated");
+        }
+      });
+      engine.open(IpFamily.IPV4);
+      var probes = new java.util.ArrayList<java.util.concurrent.CompletableFuture<PingResult>>();
+      for (int i = 0; i < 10; i++) {
+        probes.add(engine.ping(InetAddress.getByName("127.0.0.1")));
+      }
+      engine.ping(InetAddress.getByName("127.0.0.2"));
+
+      for (var probe : probes) {
+        assertThat(await(probe).outcome()).isEqualTo(PingOutcome.TIMEOUT);
+      }
+      assertThat(engine.stats().inFlight()).isZero();
+      assertThat(engine.isClosed()).isFalse();
+    }
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }

@@ -157,14 +157,25 @@ public final class Engine {
     return loop;
   }
 
-  /** Hands an outcome to the recorder and the results sink. */
+  /**
+   * Hands an outcome to the recorder and the results sink. User code runs in both: what it
+   * throws is logged and ignored, an {@link AssertionError} or a {@link LinkageError} of a
+   * metrics library too, so that the other outcomes of a batch are still handed out. Only a
+   * {@link VirtualMachineError} (out of memory, stack overflow) goes on up, after both ran.
+   */
   private void publish(PingResult result) {
+    VirtualMachineError fatal = null;
     try {
       options.recorder().recordResult(result);
+    } catch (VirtualMachineError e) {
+      fatal = e;
     } catch (Throwable e) {
-      recorderFailed(e);
+      userCodeFailed("the PingRecorder", e);
     }
     emit(result);
+    if (fatal != null) {
+      throw fatal;
+    }
   }
 
   /**
@@ -175,7 +186,13 @@ public final class Engine {
   private void emit(PingResult result) {
     synchronized (emitLock) {
       if (results.currentSubscriberCount() > 0) {
-        results.tryEmitNext(result);
+        try {
+          results.tryEmitNext(result);
+        } catch (VirtualMachineError fatal) {
+          throw fatal;
+        } catch (Throwable e) { // Reactor rethrows e.g. a LinkageError from a subscriber
+          userCodeFailed("a results() subscriber", e);
+        }
       }
     }
   }
@@ -183,21 +200,15 @@ public final class Engine {
   private void recordSent(InetAddress target) {
     try {
       options.recorder().recordSent(target);
+    } catch (VirtualMachineError fatal) {
+      throw fatal;
     } catch (Throwable e) {
-      recorderFailed(e);
+      userCodeFailed("the PingRecorder", e);
     }
   }
 
-  /**
-   * A user's recorder must not break the engine: what it throws is logged and ignored, an
-   * {@link AssertionError} or a {@link LinkageError} of a metrics library too. Only a {@link
-   * VirtualMachineError} (out of memory, stack overflow) goes on up.
-   */
-  private static void recorderFailed(Throwable e) {
-    if (e instanceof VirtualMachineError fatal) {
-      throw fatal;
-    }
-    LOG.log(System.Logger.Level.WARNING, "the PingRecorder failed; ignoring", e);
+  private static void userCodeFailed(String who, Throwable e) {
+    LOG.log(System.Logger.Level.WARNING, who + " failed; ignoring", e);
   }
 
   public void close() {
@@ -226,11 +237,13 @@ public final class Engine {
    * or after a fatal error ended the loop, which leaves the engine closed too.
    */
   private void closeFds() {
-    closed = true;
-    for (int family = 0; family < 2; family++) {
-      IcmpSocket socket = sockets.get(family);
-      if (socket != null) {
-        socket.close();
+    synchronized (this) { // no socket may open after this, which nothing would close or poll
+      closed = true;
+      for (int family = 0; family < 2; family++) {
+        IcmpSocket socket = sockets.get(family);
+        if (socket != null) {
+          socket.close();
+        }
       }
     }
     Wakeup wakeup = this.wakeup;

@@ -33,6 +33,8 @@ import java.util.function.Consumer;
 final class ReceiveLoop implements Runnable {
 
   private static final System.Logger LOG = System.getLogger(ReceiveLoop.class.getName());
+  /** Turns that may fail in a row (each logged) before the loop gives up and the engine closes. */
+  private static final int MAX_FAILED_TURNS = 1_000;
   /**
    * A poll every this many turns at least, even while reads keep finding replies: only poll sees
    * the wake-up fd, and the error queue of a socket whose replies do not bring it along.
@@ -109,14 +111,21 @@ final class ReceiveLoop implements Runnable {
 
   @Override
   public void run() {
+    int failedInARow = 0;
     try {
       while (running) {
         try {
           turn();
+          failedInARow = 0;
         } catch (VirtualMachineError fatal) {
           LOG.log(Level.ERROR, "receive loop failed; the engine closes", fatal);
           throw fatal;
-        } catch (Throwable e) { // e.g. a result's subscriber that threw an Error: others still wait
+        } catch (Throwable e) {
+          if (++failedInARow == MAX_FAILED_TURNS) {
+            // Failing for good (it would spin a core): closing tells every caller.
+            LOG.log(Level.ERROR, "receive loop failed " + MAX_FAILED_TURNS + " turns in a row; the engine closes", e);
+            return;
+          }
           LOG.log(Level.ERROR, "receive loop turn failed; continuing", e);
         }
       }
