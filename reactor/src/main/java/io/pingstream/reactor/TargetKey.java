@@ -1,6 +1,6 @@
 package io.pingstream.reactor;
 
-import java.net.Inet4Address;
+import io.pingstream.IpFamily;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -17,23 +17,18 @@ record TargetKey(InetAddress address, int scope) {
 
   static TargetKey of(InetAddress target) {
     if (target instanceof Inet6Address v6) {
-      InetAddress plain = unmapped(v6);
-      return new TargetKey(plain, plain == v6 ? v6.getScopeId() : 0);
+      // IPv4-mapped (::ffff:a.b.c.d): the engine pings the IPv4 address and its results carry
+      // that, so the stream, its results and its metrics must all use it.
+      return IpFamily.of(v6) == IpFamily.IPV4 ? new TargetKey(ipv4(v6.getAddress()), 0) : new TargetKey(v6, v6.getScopeId());
     }
     return new TargetKey(target, 0);
   }
 
-  /**
-   * The IPv4 address an IPv4-mapped one ({@code ::ffff:a.b.c.d}) stands for: the engine pings it
-   * and its results carry it, so the stream, its results and its metrics must all use it.
-   */
-  private static InetAddress unmapped(Inet6Address target) {
+  private static InetAddress ipv4(byte[] mapped) {
     try {
-      // getByAddress returns an Inet4Address for an IPv4-mapped address, else an Inet6Address
-      InetAddress plain = InetAddress.getByAddress(target.getAddress());
-      return plain instanceof Inet4Address ? plain : target;
+      return InetAddress.getByAddress(new byte[] {mapped[12], mapped[13], mapped[14], mapped[15]});
     } catch (UnknownHostException e) {
-      throw new IllegalStateException(e); // unreachable: 16 bytes
+      throw new IllegalStateException(e); // unreachable: four bytes
     }
   }
 }

@@ -246,15 +246,17 @@ final class TargetStream extends Flux<PingResult> {
     @Override
     public void fire(long missed) {
       skipped.add(missed);
-      if (prober.isClosed()) {
-        fail(new EngineClosedException()); // even without demand, which sends nothing to fail
-        return;
-      }
       synchronized (this) {
         if (remaining == 0 || over()) {
           stopTicking(); // e.g. the last probe left before this ticker was known
           return;
         }
+      }
+      if (prober.isClosed()) {
+        fail(new EngineClosedException()); // even without demand, which sends nothing to fail
+        return;
+      }
+      synchronized (this) {
         if (waiting) {
           skipped.increment();
           return;
