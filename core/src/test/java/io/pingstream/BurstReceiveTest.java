@@ -95,7 +95,7 @@ class BurstReceiveTest {
    */
   private static void awaitKernelStamps(PingEngine engine, InetAddress target) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (engine.ping(target).get(5, TimeUnit.SECONDS).timestampSource().orElseThrow() != expectedSource()) {
+    while (engine.ping(target).get(5, TimeUnit.SECONDS).timestampSource().orElse(null) != expectedSource()) {
       assertThat(System.nanoTime()).as("a reply timed by the kernel within 5 s").isLessThan(deadline);
       Thread.sleep(10);
     }

@@ -92,16 +92,16 @@ class RecorderTest {
         }
       }
     };
-    var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW).recorder(outOfMemory));
-    var completed = engine.results().then().toFuture();
+    try (var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW).recorder(outOfMemory))) {
+      var completed = engine.results().then().toFuture();
 
-    // The probe whose outcome met the error still gets it; the loop then ends and says so.
-    assertThat(await(engine.ping(InetAddress.getByName("127.0.0.1"))).outcome()).isEqualTo(PingOutcome.REPLY);
-    completed.get(10, TimeUnit.SECONDS);
-    assertThat(engine.isClosed()).isTrue();
-    assertThatThrownBy(() -> engine.ping(InetAddress.getByName("127.0.0.1")).get(1, TimeUnit.SECONDS))
-        .cause().isInstanceOf(EngineClosedException.class);
-    engine.close();
+      // The probe whose outcome met the error still gets it; the loop then ends and says so.
+      assertThat(await(engine.ping(InetAddress.getByName("127.0.0.1"))).outcome()).isEqualTo(PingOutcome.REPLY);
+      completed.get(10, TimeUnit.SECONDS);
+      assertThat(engine.isClosed()).isTrue();
+      assertThatThrownBy(() -> engine.ping(InetAddress.getByName("127.0.0.1")).get(1, TimeUnit.SECONDS))
+          .cause().isInstanceOf(EngineClosedException.class);
+    }
   }
 
   @Test

@@ -127,8 +127,9 @@ public final class PingstreamCli implements Callable<Integer> {
 
   @Option(names = {"-i", "--interval"}, paramLabel = "DURATION", converter = Durations.class, defaultValue = "0",
       description = "Least time between any two probes, whatever their targets, as fping -i; a target"
-          + " whose probe is due meanwhile waits its turn. At most 1s. Default: 0, no such limit"
-          + " (fping's is 10ms): the probes are spread over -p instead.")
+          + " whose probe is due meanwhile waits its turn. From 1us to 1s, rounded up to a whole"
+          + " fraction of a second (400ms gives 500ms). Default: 0, no such limit (fping's is 10ms):"
+          + " the probes are spread over -p instead.")
   private Duration interval = Duration.ZERO;
 
   @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", converter = Durations.class, defaultValue = "1s",
@@ -359,18 +360,22 @@ public final class PingstreamCli implements Callable<Integer> {
       throw invalid("-p/--period", Durations.format(period), "must be at least 1ms and at most 24h");
     }
     StreamOptions stream = check("-p/--period", Durations.format(period), StreamOptions.defaults(), s -> s.interval(period));
-    if (interval.compareTo(Duration.ofSeconds(1)) > 0) {
-      throw invalid("-i/--interval", Durations.format(interval), "must be at most 1s");
-    }
-    // A rate of probes per second whose spacing is at least the interval; below a microsecond, none.
-    long rate = interval.isZero() ? 0 : 1_000_000_000L / interval.toNanos();
-    if (rate > 0 && rate <= StreamOptions.MAX_RATE) {
-      stream = stream.rateLimit((int) rate);
+    if (!interval.isZero()) {
+      stream = stream.rateLimit(rateOfInterval());
     }
     if (repeat != null && repeat.probes() != null && repeat.probes() < 1) {
       throw invalid(repeat.count != null ? "-c/--count" : "-C/--vcount", String.valueOf(repeat.probes()), "must be at least 1");
     }
     return stream;
+  }
+
+  /** The library limits a rate of probes per second: the highest whose spacing is at least -i. */
+  private int rateOfInterval() {
+    long rate = 1_000_000_000L / interval.toNanos();
+    if (rate < 1 || rate > StreamOptions.MAX_RATE) {
+      throw invalid("-i/--interval", Durations.format(interval), "must be 0, or from 1us to 1s");
+    }
+    return (int) rate;
   }
 
   private List<String> names() {
