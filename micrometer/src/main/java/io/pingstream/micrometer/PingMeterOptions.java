@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Tags;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -20,6 +21,9 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class PingMeterOptions {
+
+  private static final List<String> RESERVED_KEYS =
+      List.of(PingMeterNames.TAG_TARGET, PingMeterNames.TAG_NAME, PingMeterNames.TAG_FAMILY, PingMeterNames.TAG_KIND);
 
   /** Default number of latest outcomes the loss gauge is computed over. */
   public static final int DEFAULT_LOSS_WINDOW = 100;
@@ -54,10 +58,21 @@ public final class PingMeterOptions {
     return tags;
   }
 
-  /** A copy with these extra tags on every per-target meter. */
+  /**
+   * A copy with these extra tags on every per-target meter.
+   *
+   * @throws IllegalArgumentException for a key the meters set themselves ({@code target}, {@code
+   *     name}, {@code family}, {@code kind}), which would silently replace the tag
+   */
   public PingMeterOptions tags(Iterable<Tag> tags) {
     Objects.requireNonNull(tags, "tags");
-    return new PingMeterOptions(Tags.of(tags), lossWindow, percentileHistogram, serviceLevelObjectives, label);
+    Tags checked = Tags.of(tags);
+    for (Tag tag : checked) {
+      if (RESERVED_KEYS.contains(tag.getKey())) {
+        throw new IllegalArgumentException("tag key '" + tag.getKey() + "' is set by the meters themselves; reserved: " + RESERVED_KEYS);
+      }
+    }
+    return new PingMeterOptions(checked, lossWindow, percentileHistogram, serviceLevelObjectives, label);
   }
 
   /** How many of a target's latest outcomes {@code ping.loss} is computed over. */

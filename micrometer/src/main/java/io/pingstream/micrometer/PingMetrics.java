@@ -43,6 +43,11 @@ public final class PingMetrics {
   /**
    * An operator that records each result passing through, then passes it on unchanged; signals,
    * demand and cancellation are untouched. Each non-duplicate result also counts as a sent probe.
+   * Operators may be assembled per request: recorders of one registry share its meters.
+   *
+   * <p>It never removes a target's meters, as it cannot know when a target leaves: with targets
+   * that come and go, give the engine the recorder instead (the Reactor API's dynamic streams
+   * report removals to it), or call {@link MicrometerPingRecorder#targetRemoved} yourself.
    */
   public static Function<Flux<PingResult>, Flux<PingResult>> record(MicrometerPingRecorder recorder) {
     Objects.requireNonNull(recorder, "recorder");

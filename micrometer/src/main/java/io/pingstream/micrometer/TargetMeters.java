@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** The meters of one target, created together and removed together. */
 final class TargetMeters {
@@ -32,9 +31,8 @@ final class TargetMeters {
   private final Counter timeouts;
   private final Counter duplicates;
   private final Map<ErrorKind, Counter> errors = new EnumMap<>(ErrorKind.class);
-  /** Gauges hold their state weakly: these fields keep it alive as long as the meters are. */
-  private final LossWindow loss;
-  private final AtomicInteger replyTtl = new AtomicInteger(-1);
+  /** Shared by every recorder of the registry; gauges hold it weakly, this field strongly. */
+  private final GaugeStates.TargetState state;
 
   TargetMeters(MeterRegistry registry, InetAddress target, PingMeterOptions options) {
     this.registry = registry;
@@ -42,7 +40,7 @@ final class TargetMeters {
         TAG_TARGET, target.getHostAddress(),
         TAG_NAME, options.label().apply(target),
         TAG_FAMILY, IpFamily.of(target).name().toLowerCase(Locale.ROOT));
-    this.loss = new LossWindow(options.lossWindow());
+    this.state = GaugeStates.of(registry, tags, options.lossWindow());
     rtt = add(Timer.builder(RTT)
         .description("Round-trip time of echo replies")
         .tags(tags)
@@ -60,12 +58,12 @@ final class TargetMeters {
           .tag(TAG_KIND, kind.name().toLowerCase(Locale.ROOT))
           .register(registry)));
     }
-    add(Gauge.builder(LOSS, loss, LossWindow::ratio)
+    add(Gauge.builder(LOSS, state.loss(), LossWindow::ratio)
         .description("Ratio of the target's latest probes without a reply")
         .baseUnit("ratio")
         .tags(tags)
         .register(registry));
-    add(Gauge.builder(REPLY_TTL, replyTtl, value -> value.get() < 0 ? Double.NaN : value.get())
+    add(Gauge.builder(REPLY_TTL, state.replyTtl(), value -> value.get() < 0 ? Double.NaN : value.get())
         .description("TTL (IPv4) or hop limit (IPv6) of the latest reply")
         .tags(tags)
         .register(registry));
@@ -80,16 +78,16 @@ final class TargetMeters {
       case REPLY -> {
         replies.increment();
         rtt.record(result.rttNanos(), TimeUnit.NANOSECONDS);
-        result.replyTtl().ifPresent(replyTtl::set);
-        loss.record(false);
+        result.replyTtl().ifPresent(state.replyTtl()::set);
+        state.loss().record(false);
       }
       case TIMEOUT -> {
         timeouts.increment();
-        loss.record(true);
+        state.loss().record(true);
       }
       case ERROR -> {
         errors.get(result.errorKind().orElse(ErrorKind.SEND_FAILED)).increment();
-        loss.record(true);
+        state.loss().record(true);
       }
       case DUPLICATE -> duplicates.increment();
     }
@@ -97,6 +95,7 @@ final class TargetMeters {
 
   void remove() {
     meters.forEach(registry::remove);
+    GaugeStates.remove(registry, tags);
   }
 
   private Counter counter(String name, String description) {

@@ -33,6 +33,22 @@ class PingMetricsOperatorTest {
   }
 
   @Test
+  void operatorsAssembledOneAfterAnotherShareTheGaugesOfTheirRegistry() throws Exception {
+    // Say one per request: the registry hands each the gauges the first one registered.
+    var registry = new SimpleMeterRegistry();
+    var target = InetAddress.getByName("127.0.0.1");
+    Flux.just(PingResult.reply(target, 0, Instant.now(), Duration.ofMillis(1), 44, 61)).transform(PingMetrics.record(registry)).blockLast();
+    for (int i = 1; i <= 10; i++) {
+      Flux.just(PingResult.timeout(target, i, Instant.now())).transform(PingMetrics.record(registry)).blockLast();
+    }
+    System.gc(); // the gauges hold their state weakly
+
+    assertThat(registry.get(PingMeterNames.TIMEOUTS).counter().count()).isEqualTo(10);
+    assertThat(registry.get(PingMeterNames.LOSS).gauge().value()).isEqualTo(10.0 / 11);
+    assertThat(registry.get(PingMeterNames.REPLY_TTL).gauge().value()).isEqualTo(61);
+  }
+
+  @Test
   void theLossWindowForgetsOldOutcomes() {
     var window = new LossWindow(3);
     assertThat(window.ratio()).isNaN();
@@ -48,6 +64,8 @@ class PingMetricsOperatorTest {
   @Test
   void optionsRefuseBadValues() {
     var options = PingMeterOptions.defaults();
+    assertThatThrownBy(() -> options.tags(io.micrometer.core.instrument.Tags.of("kind", "icmp")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'kind'");
     assertThatThrownBy(() -> options.lossWindow(0)).hasMessage("lossWindow must be in [1, 100000], was 0");
     assertThatThrownBy(() -> options.serviceLevelObjectives(Duration.ZERO)).hasMessageContaining("positive");
     assertThatThrownBy(() -> options.tags(null)).isInstanceOf(NullPointerException.class).hasMessage("tags");
