@@ -5,6 +5,7 @@ import io.pingstream.PingRecorder;
 import io.pingstream.PingResult;
 import io.pingstream.micrometer.PingMeterOptions;
 import io.pingstream.micrometer.PingMetrics;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Collection;
 import java.util.Objects;
@@ -26,15 +27,30 @@ public final class MonitoredTargetsRecorder implements PingRecorder {
   private static final Function<InetAddress, String> DEFAULT_NAME = PingMeterOptions.defaults().label();
 
   private final PingRecorder meters;
-  /** The watched addresses, each with the name the monitor resolved it from. */
-  private final ConcurrentHashMap<InetAddress, String> monitored;
+  /**
+   * The watched addresses, each with the name the monitor resolved it from. Keyed by address,
+   * whose {@code equals} ignores an IPv6 scope: a probe counts only if its scope matches too.
+   */
+  private final ConcurrentHashMap<InetAddress, Watched> monitored;
+
+  /** A watched address, as the monitor pings it (with its scope), and its name. */
+  private record Watched(InetAddress address, String name) {
+
+    boolean isProbed(InetAddress target) {
+      return scope(target) == scope(address); // else ::1%7 would add series for every 7
+    }
+
+    private static int scope(InetAddress address) {
+      return address instanceof Inet6Address v6 ? v6.getScopeId() : 0;
+    }
+  }
 
   /** Passes the monitored targets' probes on to {@code meters} as they are; see {@link #metering}. */
   MonitoredTargetsRecorder(PingRecorder meters) {
     this(meters, new ConcurrentHashMap<>());
   }
 
-  private MonitoredTargetsRecorder(PingRecorder meters, ConcurrentHashMap<InetAddress, String> monitored) {
+  private MonitoredTargetsRecorder(PingRecorder meters, ConcurrentHashMap<InetAddress, Watched> monitored) {
     this.meters = Objects.requireNonNull(meters, "meters");
     this.monitored = monitored;
   }
@@ -45,28 +61,31 @@ public final class MonitoredTargetsRecorder implements PingRecorder {
    * does not rename its series.
    */
   public static MonitoredTargetsRecorder metering(MeterRegistry registry) {
-    var monitored = new ConcurrentHashMap<InetAddress, String>();
+    var monitored = new ConcurrentHashMap<InetAddress, Watched>();
     Function<InetAddress, String> name = address -> {
-      String monitoredName = monitored.get(address);
-      return monitoredName != null ? monitoredName : DEFAULT_NAME.apply(address);
+      Watched watched = monitored.get(address);
+      return watched != null ? watched.name() : DEFAULT_NAME.apply(address);
     };
     return new MonitoredTargetsRecorder(PingMetrics.recorder(registry, PingMeterOptions.defaults().label(name)), monitored);
   }
 
   /** Starts metering {@code targets}; called before their first probe is sent. */
   void monitor(Collection<InetAddress> targets) {
-    targets.forEach(target -> monitored.put(target, DEFAULT_NAME.apply(target)));
+    targets.forEach(target -> monitored.put(target, new Watched(target, DEFAULT_NAME.apply(target))));
   }
 
   /** Whether {@code target}'s probes are metered. */
   boolean isMonitored(InetAddress target) {
-    return monitored.containsKey(target);
+    Watched watched = monitored.get(target);
+    return watched != null && watched.isProbed(target);
   }
 
   @Override
   public void recordSent(InetAddress target) {
     monitored.computeIfPresent(target, (address, watched) -> {
-      meters.recordSent(address);
+      if (watched.isProbed(target)) {
+        meters.recordSent(watched.address());
+      }
       return watched;
     });
   }
@@ -74,7 +93,9 @@ public final class MonitoredTargetsRecorder implements PingRecorder {
   @Override
   public void recordResult(PingResult result) {
     monitored.computeIfPresent(result.target(), (address, watched) -> {
-      meters.recordResult(result);
+      if (watched.isProbed(result.target())) {
+        meters.recordResult(result);
+      }
       return watched;
     });
   }
@@ -82,7 +103,7 @@ public final class MonitoredTargetsRecorder implements PingRecorder {
   /** Stops metering {@code target} and removes its series; a result of it recorded later adds none. */
   void forget(InetAddress target) {
     monitored.computeIfPresent(target, (address, watched) -> {
-      meters.targetRemoved(address);
+      meters.targetRemoved(watched.address());
       return null;
     });
   }

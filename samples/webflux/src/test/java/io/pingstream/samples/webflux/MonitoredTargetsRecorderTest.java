@@ -41,6 +41,24 @@ class MonitoredTargetsRecorderTest {
   }
 
   @Test
+  void aClientPingingAWatchedAddressWithAnotherScopeAddsNoSeries() throws Exception {
+    // Inet6Address.equals ignores the scope: /ping/::1%25N would otherwise add series for every N.
+    InetAddress watched = InetAddress.getByName("::1");
+    recorder.monitor(List.of(watched));
+    recordProbe(watched);
+    int watchedSeries = registry.getMeters().size();
+
+    for (int scope = 1; scope <= 50; scope++) {
+      recordProbe(java.net.Inet6Address.getByAddress(null, watched.getAddress(), scope));
+    }
+
+    assertThat(registry.getMeters()).hasSize(watchedSeries);
+    assertThat(recorder.isMonitored(java.net.Inet6Address.getByAddress(null, watched.getAddress(), 3))).isFalse();
+    recorder.forget(watched);
+    assertThat(registry.getMeters()).isEmpty();
+  }
+
+  @Test
   void theSeriesAreNamedAsTheMonitorNamesTheAddressWhoeverPingsItFirst() throws Exception {
     InetAddress configured = InetAddress.getByAddress("gateway.test", new byte[] {127, 0, 0, 1});
     InetAddress askedByAClient = InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
