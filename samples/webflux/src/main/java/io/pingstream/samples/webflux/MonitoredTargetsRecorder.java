@@ -108,6 +108,11 @@ public final class MonitoredTargetsRecorder implements PingRecorder {
     });
   }
 
+  /** Stops metering every address and removes their series. */
+  void forgetAll() {
+    monitored.keySet().forEach(this::forget);
+  }
+
   /**
    * A stream reports that it stopped pinging {@code target}: its series go, unless the monitor
    * watches the address (still, or again: a name that moved away and back), whose stream feeds

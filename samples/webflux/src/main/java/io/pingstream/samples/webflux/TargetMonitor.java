@@ -17,6 +17,7 @@ import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * Pings the configured targets from startup to shutdown; the engine's recorder turns their probes
@@ -27,11 +28,14 @@ import reactor.core.publisher.Mono;
  * address, the multi-target stream stops the old address and starts the new one, and the old
  * address's meters are removed ({@link MonitoredTargetsRecorder#forget}) so that they do not
  * linger in Prometheus. A name that fails to resolve keeps its last address; one that never resolved
- * is logged and skipped until it does.
+ * is logged and skipped until it does. When pinging fails (no socket can be opened, say), every
+ * series is removed and the monitor starts again after 1 s, then after up to 1 min.
  */
 public final class TargetMonitor implements SmartLifecycle {
 
   private static final Logger LOG = LoggerFactory.getLogger(TargetMonitor.class);
+  private static final Duration RETRY_FIRST = Duration.ofSeconds(1);
+  private static final Duration RETRY_MAX = Duration.ofMinutes(1);
 
   private final Function<String, Mono<InetAddress>> resolver;
   private final Function<Flux<Set<InetAddress>>, Flux<PingResult>> pingAll;
@@ -73,11 +77,15 @@ public final class TargetMonitor implements SmartLifecycle {
       return;
     }
     LOG.info("monitoring {}", hosts);
-    running = pingAll.apply(targetSets())
-        .subscribe(
-            result -> LOG.trace("{}", result),
-            // A socket that cannot be opened will not open on retry: say why, keep serving requests.
-            error -> LOG.error("monitoring {} stopped: {}", hosts, error.toString()));
+    running = Flux.defer(() -> pingAll.apply(targetSets()))
+        // Stopped (e.g. no socket for a family): remove the series, which would still show the
+        // last loss as if all were well, and try again, less and less often.
+        .doOnError(error -> {
+          LOG.warn("monitoring {} stopped: {}; retrying", hosts, error.toString());
+          forgetAll();
+        })
+        .retryWhen(Retry.backoff(Long.MAX_VALUE, RETRY_FIRST).maxBackoff(RETRY_MAX))
+        .subscribe(result -> LOG.trace("{}", result));
   }
 
   @Override
@@ -117,6 +125,12 @@ public final class TargetMonitor implements SmartLifecycle {
               return Mono.justOrEmpty(last);
             }))
         .collect(LinkedHashSet::new, Set::add);
+  }
+
+  /** After the target-set sequence ended: nothing is monitored until it starts again. */
+  private void forgetAll() {
+    current = Set.of();
+    recorder.forgetAll(); // also a set the sequence handed on, then was cancelled before it noted
   }
 
   private void forgetRemoved(Set<InetAddress> next) {

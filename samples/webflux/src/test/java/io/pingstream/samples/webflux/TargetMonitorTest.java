@@ -14,10 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 /** The target sets the monitor feeds to pingAll, in virtual time, with a scripted resolver. */
 class TargetMonitorTest {
@@ -136,6 +138,31 @@ class TargetMonitorTest {
 
     assertThat(monitor.isRunning()).isFalse();
     assertThat(cancelled).isTrue();
+  }
+
+  @Test
+  void aFailedPingAllRemovesTheSeriesAndIsTriedAgainLaterAndLater() {
+    VirtualTimeScheduler time = VirtualTimeScheduler.getOrSet();
+    try {
+      answer("127.0.0.1", address("127.0.0.1"), address("127.0.0.1"), address("127.0.0.1"));
+      AtomicInteger attempts = new AtomicInteger();
+      TargetMonitor monitor = new TargetMonitor(this::resolve,
+          targetSets -> targetSets.take(1).doOnNext(set -> attempts.incrementAndGet())
+              .concatMap(set -> Flux.<PingResult>error(new java.io.IOException("no ICMP socket"))),
+          recorder, List.of("127.0.0.1"), RESOLVE_EVERY);
+
+      monitor.start();
+      assertThat(attempts).hasValue(1);
+      assertThat(removed).as("no stale series while nothing is pinged").containsExactly(address("127.0.0.1"));
+      assertThat(recorder.isMonitored(address("127.0.0.1"))).isFalse();
+
+      time.advanceTimeBy(Duration.ofSeconds(3)); // the first retry within 0.5-1.5 s
+      assertThat(attempts).hasValue(2);
+      assertThat(monitor.isRunning()).isTrue();
+      monitor.stop();
+    } finally {
+      VirtualTimeScheduler.reset();
+    }
   }
 
   @Test
