@@ -2,7 +2,11 @@ package io.pingstream.samples.webflux;
 
 import io.pingstream.reactor.Pinger;
 import io.pingstream.reactor.StreamOptions;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -17,7 +21,8 @@ import reactor.core.publisher.Mono;
  * replies come from the engine's receive thread straight into the response.
  *
  * <p>A timeout or an ICMP error is a result (200, with its {@code outcome}); an unknown host is
- * 404, a bad parameter 400, and a socket the process may not open 503: see {@link PingErrors}.
+ * 404, a name that does not resolve in time 504, a bad parameter 400, and a socket the process
+ * may not open 503: see {@link PingErrors}.
  */
 @RestController
 @RequestMapping("/ping")
@@ -25,18 +30,26 @@ public class PingController {
 
   private final Pinger pinger;
   private final PingstreamProperties properties;
+  private final Function<String, Mono<InetAddress>> resolver;
 
   /** A controller that pings with {@code pinger}. */
+  @Autowired
   public PingController(Pinger pinger, PingstreamProperties properties) {
+    this(pinger, properties, pinger::resolve);
+  }
+
+  /** With another name service, for tests. */
+  PingController(Pinger pinger, PingstreamProperties properties, Function<String, Mono<InetAddress>> resolver) {
     this.pinger = pinger;
     this.properties = properties;
+    this.resolver = resolver;
   }
 
   /** One probe of {@code host}, with the configured timeout. */
   @GetMapping("/{host}")
   public Mono<PingResponse> ping(@PathVariable("host") String host) {
     checkHost(host);
-    return pinger.probe(host).map(result -> PingResponse.of(host, result));
+    return resolve(host).flatMap(pinger::probe).map(result -> PingResponse.of(host, result));
   }
 
   /**
@@ -51,7 +64,16 @@ public class PingController {
       @RequestParam(name = "count", required = false) @Nullable Long count) {
     checkHost(host);
     StreamOptions options = StreamParameters.parse(interval, count, properties.minStreamInterval());
-    return pinger.stream(host, options).map(result -> PingResponse.of(host, result));
+    return resolve(host).flatMapMany(address -> pinger.stream(address, options)).map(result -> PingResponse.of(host, result));
+  }
+
+  /**
+   * Resolves {@code host}, or fails with a {@link HostLookupTimeoutException} after the
+   * configured time: the lookup itself cannot be cancelled, but the client is answered.
+   */
+  private Mono<InetAddress> resolve(String host) {
+    Duration limit = properties.resolveTimeout();
+    return resolver.apply(host).timeout(limit, Mono.error(() -> new HostLookupTimeoutException(host, limit)));
   }
 
   /** The pinger would throw an IllegalArgumentException; this one names the parameter. */

@@ -25,6 +25,7 @@ import org.springframework.web.server.ServerWebInputException;
  * <pre>{@code
  * 404 {"error":"unknown host no.such.host.invalid","host":"no.such.host.invalid"}
  * 400 {"error":"interval must be a duration such as 500ms or 2s, was \"abc\"","parameter":"interval","value":"abc"}
+ * 504 {"error":"no answer from the name service for slow.example within 5000 ms","host":"slow.example"}
  * 503 {"error":"cannot open an ICMP socket for IPV4 with policy DGRAM: ... Fix one of: ...","host":"127.0.0.1"}
  * }</pre>
  */
@@ -60,6 +61,12 @@ public class PingErrors {
     }
     String reason = e.getReason() != null ? e.getReason() : "bad request";
     return answer(HttpStatus.BAD_REQUEST, new ApiError(name == null ? reason : name + ": " + reason, null, name, null));
+  }
+
+  /** The name service is slow: the lookup goes on (it cannot be cancelled), the client is answered. */
+  @ExceptionHandler
+  ResponseEntity<ApiError> lookupTimeout(HostLookupTimeoutException e, ServerWebExchange exchange) {
+    return answer(HttpStatus.GATEWAY_TIMEOUT, new ApiError(message(e), host(exchange), null, null));
   }
 
   /** No ICMP socket may be opened: a matter for whoever runs the app, not for the client. */

@@ -25,6 +25,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     address is followed
  * @param minStreamInterval the shortest {@code interval} a client may ask of {@code
  *     /ping/{host}/stream}
+ * @param resolveTimeout how long a client's request waits for its host name to resolve before
+ *     it is answered 504 (a slow name service would hold it for 10 s or more)
  */
 @ConfigurationProperties("pingstream")
 public record PingstreamProperties(
@@ -36,7 +38,8 @@ public record PingstreamProperties(
     @DefaultValue("1s") Duration interval,
     @DefaultValue List<String> targets,
     @DefaultValue("5m") Duration resolveInterval,
-    @DefaultValue("100ms") Duration minStreamInterval) {
+    @DefaultValue("100ms") Duration minStreamInterval,
+    @DefaultValue("5s") Duration resolveTimeout) {
 
   /** Checks what no Pingstream option checks for us. */
   public PingstreamProperties {
@@ -48,6 +51,9 @@ public record PingstreamProperties(
     }
     if (resolveInterval.isNegative() || resolveInterval.isZero()) {
       throw new IllegalArgumentException("pingstream.resolve-interval must be positive, was " + resolveInterval);
+    }
+    if (resolveTimeout.isNegative() || resolveTimeout.isZero()) {
+      throw new IllegalArgumentException("pingstream.resolve-timeout must be positive, was " + resolveTimeout);
     }
   }
 }
