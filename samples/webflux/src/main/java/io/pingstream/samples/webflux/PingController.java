@@ -30,18 +30,20 @@ public class PingController {
 
   private final Pinger pinger;
   private final PingstreamProperties properties;
+  private final ShutdownSignal shutdown;
   private final Function<String, Mono<InetAddress>> resolver;
 
-  /** A controller that pings with {@code pinger}. */
+  /** A controller that pings with {@code pinger}; its streams end when {@code shutdown} says so. */
   @Autowired
-  public PingController(Pinger pinger, PingstreamProperties properties) {
-    this(pinger, properties, pinger::resolve);
+  public PingController(Pinger pinger, PingstreamProperties properties, ShutdownSignal shutdown) {
+    this(pinger, properties, shutdown, pinger::resolve);
   }
 
   /** With another name service, for tests. */
-  PingController(Pinger pinger, PingstreamProperties properties, Function<String, Mono<InetAddress>> resolver) {
+  PingController(Pinger pinger, PingstreamProperties properties, ShutdownSignal shutdown, Function<String, Mono<InetAddress>> resolver) {
     this.pinger = pinger;
     this.properties = properties;
+    this.shutdown = shutdown;
     this.resolver = resolver;
   }
 
@@ -54,7 +56,7 @@ public class PingController {
 
   /**
    * A probe of {@code host} every {@code interval}, each result an event, until {@code count}
-   * results or until the client goes away (which cancels the probes in flight). The host is
+   * results, the client goes away (which cancels the probes in flight) or the app shuts down. The host is
    * resolved before the response starts, so an unknown host is still a 404.
    */
   @GetMapping(path = "/{host}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -64,7 +66,9 @@ public class PingController {
       @RequestParam(name = "count", required = false) @Nullable Long count) {
     checkHost(host);
     StreamOptions options = StreamParameters.parse(interval, count, properties.minStreamInterval());
-    return resolve(host).flatMapMany(address -> pinger.stream(address, options)).map(result -> PingResponse.of(host, result));
+    return resolve(host).flatMapMany(address -> pinger.stream(address, options))
+        .takeUntilOther(shutdown.asMono()) // completes the response: graceful shutdown need not wait
+        .map(result -> PingResponse.of(host, result));
   }
 
   /**

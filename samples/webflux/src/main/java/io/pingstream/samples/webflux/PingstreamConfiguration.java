@@ -46,6 +46,12 @@ public class PingstreamConfiguration {
     return new PingEngineMetrics(pinger.engine());
   }
 
+  /** Ends the clients' streams when the app shuts down. */
+  @Bean
+  ShutdownSignal shutdownSignal() {
+    return new ShutdownSignal();
+  }
+
   /** Pings {@code pingstream.targets} from startup to shutdown. */
   @Bean
   TargetMonitor targetMonitor(Pinger pinger, MonitoredTargetsRecorder recorder, PingstreamProperties properties) {

@@ -16,8 +16,11 @@ import org.springframework.mock.web.server.MockServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
-/** A name service that does not answer: the client is answered 504 in time, not held for it. */
-class HostLookupTimeoutTest {
+/**
+ * The controller's own limits, without a server: a name service that does not answer (the
+ * client is answered 504 in time) and shutdown (endless streams end, so the server need not wait).
+ */
+class PingControllerLimitsTest {
 
   private static final Duration LIMIT = Duration.ofMillis(200);
 
@@ -28,7 +31,7 @@ class HostLookupTimeoutTest {
   void aPingAndAStreamOfANameThatDoesNotResolveInTimeFailWithTheTimeout() {
     Requirements.requireRaw();
     try (Pinger pinger = Pinger.create(PingOptions.defaults().policy(SelectionPolicy.RAW))) {
-      var controller = new PingController(pinger, properties, host -> Mono.never());
+      var controller = new PingController(pinger, properties, new ShutdownSignal(), host -> Mono.never());
 
       StepVerifier.create(controller.ping("slow.test"))
           .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(HostLookupTimeoutException.class)
@@ -36,6 +39,23 @@ class HostLookupTimeoutTest {
           .verify(Duration.ofSeconds(5));
       StepVerifier.create(controller.stream("slow.test", "1s", 3L))
           .expectError(HostLookupTimeoutException.class)
+          .verify(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void anEndlessStreamEndsWhenTheAppShutsDown() throws Exception {
+    Requirements.requireRaw();
+    try (Pinger pinger = Pinger.create(PingOptions.defaults().policy(SelectionPolicy.RAW))) {
+      var shutdown = new ShutdownSignal();
+      shutdown.start();
+      var controller = new PingController(pinger, properties, shutdown, pinger::resolve);
+
+      StepVerifier.create(controller.stream("127.0.0.1", "100ms", null))
+          .expectNextCount(2)
+          .then(shutdown::stop)
+          .thenConsumeWhile(response -> true) // a probe that was in flight
+          .expectComplete()
           .verify(Duration.ofSeconds(5));
     }
   }
