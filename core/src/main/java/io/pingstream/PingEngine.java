@@ -31,7 +31,6 @@ import reactor.core.publisher.Flux;
  */
 public final class PingEngine implements AutoCloseable {
 
-
   private final Engine engine;
 
   private PingEngine(PingOptions options) {

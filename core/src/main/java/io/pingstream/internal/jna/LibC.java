@@ -79,7 +79,6 @@ public final class LibC {
 
   // poll(2) events.
   public static final short POLLIN = 0x1;
-  public static final short POLLOUT = 0x4;
   public static final short POLLERR = 0x8;
   public static final short POLLHUP = 0x10;
   public static final short POLLNVAL = 0x20;
