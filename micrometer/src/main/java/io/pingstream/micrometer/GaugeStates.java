@@ -13,26 +13,47 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The state behind each target's gauges, one per registry and target. A registry hands every
  * recorder the gauge registered first, which reads the state it was registered with: a second
  * recorder of the same registry (an operator assembled per request, two engines) must update
- * that state, not its own. Weakly keyed by registry; a target's state leaves with its meters.
+ * that state, not its own. A target's meters are registered and removed under its registry's
+ * lock ({@link #lock}), with its state. Weakly keyed by registry.
  */
 final class GaugeStates {
 
-  /** The loss window and the latest reply TTL (-1 before the first reply) of one target. */
-  record TargetState(LossWindow loss, AtomicInteger replyTtl) {}
+  /** One target's loss window and latest reply TTL, until its meters leave the registry. */
+  static final class TargetState {
+    final LossWindow loss;
+    /** -1 before the first reply. */
+    final AtomicInteger replyTtl = new AtomicInteger(-1);
+    /** Set once the meters left the registry, by whichever recorder removed them. */
+    private volatile boolean removed;
+
+    TargetState(int lossWindow) {
+      loss = new LossWindow(lossWindow);
+    }
+
+    boolean isRemoved() {
+      return removed;
+    }
+  }
 
   private static final Map<MeterRegistry, ConcurrentMap<Tags, TargetState>> BY_REGISTRY =
       Collections.synchronizedMap(new WeakHashMap<>());
 
   private GaugeStates() {}
 
-  /** The state of the target with {@code tags} in {@code registry}, made with {@code lossWindow} if new. */
-  static TargetState of(MeterRegistry registry, Tags tags, int lossWindow) {
-    return states(registry).computeIfAbsent(tags, t -> new TargetState(new LossWindow(lossWindow), new AtomicInteger(-1)));
+  /** What to hold while registering or removing a target's meters in {@code registry}. */
+  static Object lock(MeterRegistry registry) {
+    return states(registry);
   }
 
-  /** Forgets the state of a target whose meters left {@code registry}. */
-  static void remove(MeterRegistry registry, Tags tags) {
-    states(registry).remove(tags);
+  /** Under {@link #lock}: the live state of the target with {@code tags}, made if there is none. */
+  static TargetState of(MeterRegistry registry, Tags tags, int lossWindow) {
+    return states(registry).computeIfAbsent(tags, t -> new TargetState(lossWindow));
+  }
+
+  /** Under {@link #lock}, once the target's meters left {@code registry}: the state is done. */
+  static void removed(MeterRegistry registry, Tags tags, TargetState state) {
+    state.removed = true;
+    states(registry).remove(tags, state);
   }
 
   private static ConcurrentMap<Tags, TargetState> states(MeterRegistry registry) {

@@ -23,6 +23,10 @@ import java.util.concurrent.ConcurrentMap;
  * caps the series too, but it counts every address it ever saw, removed or not: once full, it
  * refuses new ones for good.
  *
+ * <p>Recorders of one registry share its series (and the state of its gauges, whose loss window
+ * is the first recorder's): a target's series removed through one recorder are gone for all, and
+ * the next probe any of them records makes them again.
+ *
  * <pre>{@code
  * MicrometerPingRecorder recorder = PingMetrics.recorder(registry);
  * PingEngine engine = PingEngine.create(PingOptions.defaults().recorder(recorder));
@@ -50,7 +54,7 @@ public final class MicrometerPingRecorder implements PingRecorder {
       // A duplicate comes at any time after its reply, even after the target was removed: it
       // must not bring the target's series back.
       TargetMeters meters = targets.get(Target.of(result.target()));
-      if (meters != null) {
+      if (meters != null && !meters.isRemoved()) {
         meters.record(result);
       }
       return;
@@ -77,7 +81,11 @@ public final class MicrometerPingRecorder implements PingRecorder {
   private TargetMeters meters(InetAddress address) {
     Target target = Target.of(address);
     TargetMeters meters = targets.get(target);
-    return meters != null ? meters : targets.computeIfAbsent(target, t -> new TargetMeters(registry, address, options));
+    if (meters != null && !meters.isRemoved()) {
+      return meters;
+    }
+    // New, or removed by another recorder of the registry: these meters would no longer count.
+    return targets.compute(target, (t, old) -> old != null && !old.isRemoved() ? old : new TargetMeters(registry, address, options));
   }
 
   /**

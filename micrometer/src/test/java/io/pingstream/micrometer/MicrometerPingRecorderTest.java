@@ -119,6 +119,41 @@ class MicrometerPingRecorderTest {
   }
 
   @Test
+  void aRecorderWhoseTargetAnotherRecorderRemovedCountsInNewSeries() throws Exception {
+    var first = PingMetrics.recorder(registry);
+    var second = PingMetrics.recorder(registry);
+    var target = InetAddress.getByName("127.0.0.4");
+    first.recordSent(target);
+    second.recordSent(target);
+
+    first.targetRemoved(target); // the series leave the registry, for both
+    for (int i = 0; i < 3; i++) {
+      second.recordSent(target);
+      second.recordResult(PingResult.timeout(target, i, java.time.Instant.now()));
+    }
+
+    assertThat(registry.get(PingMeterNames.SENT).counter().count()).isEqualTo(3);
+    assertThat(registry.get(PingMeterNames.TIMEOUTS).counter().count()).isEqualTo(3);
+    assertThat(registry.get(PingMeterNames.LOSS).gauge().value()).isEqualTo(1.0);
+  }
+
+  @Test
+  void removingThroughAStaleRecorderLeavesTheSeriesAnotherRecorderMadeSince() throws Exception {
+    var first = PingMetrics.recorder(registry);
+    var stale = PingMetrics.recorder(registry);
+    var target = InetAddress.getByName("127.0.0.5");
+    first.recordSent(target);
+    stale.recordSent(target);
+    first.targetRemoved(target);
+    first.recordSent(target); // new series
+
+    stale.targetRemoved(target); // its meters are long gone; the new ones are not its to remove
+
+    assertThat(registry.get(PingMeterNames.SENT).counter().count()).isEqualTo(1);
+    assertThat(registry.get(PingMeterNames.LOSS).gauge()).isNotNull();
+  }
+
+  @Test
   void aDuplicateAfterItsTargetWasRemovedDoesNotBringItsSeriesBack() throws Exception {
     var recorder = PingMetrics.recorder(registry);
     var target = InetAddress.getByName("127.0.0.3");
