@@ -11,7 +11,8 @@ import reactor.core.publisher.Sinks;
  */
 public final class ShutdownSignal implements SmartLifecycle {
 
-  private final Sinks.Empty<Void> stopping = Sinks.empty();
+  /** The signal of the current run: a context started again after a stop gets a fresh one. */
+  private volatile Sinks.Empty<Void> stopping = Sinks.empty();
   private volatile boolean running;
 
   /** Completes at shutdown. */
@@ -21,7 +22,10 @@ public final class ShutdownSignal implements SmartLifecycle {
 
   @Override
   public void start() {
-    running = true;
+    if (!running) {
+      stopping = Sinks.empty();
+      running = true;
+    }
   }
 
   @Override

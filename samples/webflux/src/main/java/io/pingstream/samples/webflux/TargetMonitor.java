@@ -44,8 +44,11 @@ public final class TargetMonitor implements SmartLifecycle {
   private final Duration resolveInterval;
   /** The last address each name resolved to. */
   private final Map<String, InetAddress> resolved = new ConcurrentHashMap<>();
-  /** The addresses being pinged; touched only by the target-set sequence, one set at a time. */
-  private Set<InetAddress> current = Set.of();
+  /**
+   * The addresses being pinged; written by the target-set sequence, one set at a time, and reset
+   * when pinging fails (then maybe beside the sequence's last step: forgetting twice is harmless).
+   */
+  private volatile Set<InetAddress> current = Set.of();
   private volatile @Nullable Disposable running;
 
   /**
@@ -84,7 +87,8 @@ public final class TargetMonitor implements SmartLifecycle {
           LOG.warn("monitoring {} stopped: {}; retrying", hosts, error.toString());
           forgetAll();
         })
-        .retryWhen(Retry.backoff(Long.MAX_VALUE, RETRY_FIRST).maxBackoff(RETRY_MAX))
+        // Transient: the backoff starts again from 1 s once a restart has pinged.
+        .retryWhen(Retry.backoff(Long.MAX_VALUE, RETRY_FIRST).maxBackoff(RETRY_MAX).transientErrors(true))
         .subscribe(result -> LOG.trace("{}", result));
   }
 

@@ -61,6 +61,17 @@ class PingControllerLimitsTest {
   }
 
   @Test
+  void theShutdownSignalOfAContextStartedAgainIsAFreshOne() {
+    var shutdown = new ShutdownSignal();
+    shutdown.start();
+    shutdown.stop();
+    shutdown.start(); // e.g. a checkpoint and restore
+
+    StepVerifier.create(shutdown.asMono()).expectSubscription().expectNoEvent(Duration.ofMillis(50)).thenCancel().verify();
+    StepVerifier.create(shutdown.asMono()).then(shutdown::stop).expectComplete().verify(Duration.ofSeconds(1));
+  }
+
+  @Test
   void theTimeoutIsAnswered504WithTheHost() {
     var exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/ping/slow.test"));
     exchange.getAttributes().put(org.springframework.web.reactive.HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE,

@@ -156,7 +156,7 @@ class TargetMonitorTest {
       assertThat(removed).as("no stale series while nothing is pinged").containsExactly(address("127.0.0.1"));
       assertThat(recorder.isMonitored(address("127.0.0.1"))).isFalse();
 
-      time.advanceTimeBy(Duration.ofSeconds(3)); // the first retry within 0.5-1.5 s
+      time.advanceTimeBy(Duration.ofMillis(1_500)); // the first retry after 1-1.5 s, the next 1-3 s later
       assertThat(attempts).hasValue(2);
       assertThat(monitor.isRunning()).isTrue();
       monitor.stop();
