@@ -4,13 +4,15 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * Turns a host name or IP literal into one address. Literals are parsed on the subscriber's
+ * Turns a host name or IP literal into its addresses. Literals are parsed on the subscriber's
  * thread without any lookup; names are looked up on a scheduler meant for blocking calls, since
  * {@link InetAddress#getAllByName(String)} blocks.
  */
@@ -42,15 +44,25 @@ final class HostResolver {
    * @throws IllegalArgumentException when {@code host} is blank (the JDK would answer loopback)
    */
   Mono<InetAddress> resolve(String host) {
+    return resolveAll(host).map(addresses -> addresses.get(0));
+  }
+
+  /**
+   * A cold {@code Mono} of every address of {@code host}, those of the preferred family first,
+   * each family in the name service's order; never empty.
+   *
+   * @throws IllegalArgumentException when {@code host} is blank (the JDK would answer loopback)
+   */
+  Mono<List<InetAddress>> resolveAll(String host) {
     Objects.requireNonNull(host, "host");
     if (host.isBlank()) {
       throw new IllegalArgumentException("host must not be blank");
     }
     if (isLiteral(host)) {
       // The JDK parses these itself and never asks a resolver.
-      return Mono.fromCallable(() -> InetAddress.getByName(host));
+      return Mono.fromCallable(() -> List.of(InetAddress.getByName(host)));
     }
-    return Mono.fromCallable(() -> choose(host, lookupNamingHost(host))).subscribeOn(blocking);
+    return Mono.fromCallable(() -> preferredFirst(host, lookupNamingHost(host))).subscribeOn(blocking);
   }
 
   /**
@@ -78,7 +90,7 @@ final class HostResolver {
     }
   }
 
-  private InetAddress choose(String host, InetAddress[] addresses) throws UnknownHostException {
+  private List<InetAddress> preferredFirst(String host, InetAddress[] addresses) throws UnknownHostException {
     if (addresses.length == 0) {
       throw new UnknownHostException(host + ": no address");
     }
@@ -87,11 +99,17 @@ final class HostResolver {
       case IPV6 -> Inet6Address.class;
       case ANY -> InetAddress.class;
     };
+    List<InetAddress> ordered = new ArrayList<>(addresses.length);
     for (InetAddress address : addresses) {
       if (preferred.isInstance(address)) {
-        return address;
+        ordered.add(address);
       }
     }
-    return addresses[0];
+    for (InetAddress address : addresses) {
+      if (!preferred.isInstance(address)) {
+        ordered.add(address);
+      }
+    }
+    return List.copyOf(ordered);
   }
 }

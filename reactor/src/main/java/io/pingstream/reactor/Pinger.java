@@ -139,6 +139,18 @@ public final class Pinger implements AutoCloseable {
     return resolver.resolve(host);
   }
 
+  /**
+   * Resolves {@code host} to all its addresses, as {@link #resolve(String)} does to one: those of
+   * the preferred family first, each family in the name service's order; never empty. A monitor
+   * can keep pinging an address while it is among them, where a name service that rotates them
+   * would move {@code resolve} to another at each lookup.
+   *
+   * @throws IllegalArgumentException when {@code host} is blank
+   */
+  public Mono<List<InetAddress>> resolveAll(String host) {
+    return resolver.resolveAll(host);
+  }
+
   /** {@link #probe(InetAddress, ProbeSettings)} with the pinger's default probe settings. */
   public Mono<PingResult> probe(InetAddress target) {
     return probe(target, options().probeSettings());

@@ -90,6 +90,18 @@ class HostResolverTest {
   }
 
   @Test
+  void allAddressesComePreferredFamilyFirstEachInTheNameServicesOrder() throws Exception {
+    InetAddress[] answer = {address("127.0.0.7"), address("::1"), address("127.0.0.8"), address("::2")};
+    var resolver = new HostResolver(AddressPreference.IPV6, host -> answer.clone(), Schedulers.boundedElastic());
+
+    StepVerifier.create(resolver.resolveAll("many.test"))
+        .assertNext(addresses -> assertThat(addresses).containsExactly(address("::1"), address("::2"), address("127.0.0.7"), address("127.0.0.8")))
+        .expectComplete().verify(TIMEOUT);
+    StepVerifier.create(resolver.resolve("many.test")).expectNext(address("::1")).expectComplete().verify(TIMEOUT);
+    StepVerifier.create(resolver.resolveAll("127.0.0.9")).expectNext(java.util.List.of(address("127.0.0.9"))).expectComplete().verify(TIMEOUT);
+  }
+
+  @Test
   void theOtherFamilyIsTakenWhenThePreferredOneIsMissing() {
     StepVerifier.create(system(AddressPreference.IPV4).resolve("v6only.pingstream.test"))
         .assertNext(address -> assertThat(address).isInstanceOf(Inet6Address.class))
@@ -142,5 +154,13 @@ class HostResolverTest {
     assertThat(HostResolver.isLiteral("127.1")).isFalse();
     assertThat(HostResolver.isLiteral("example.com")).isFalse();
     assertThat(HostResolver.isLiteral("deadbeef.example")).isFalse();
+  }
+
+  private static InetAddress address(String literal) {
+    try {
+      return InetAddress.getByName(literal);
+    } catch (UnknownHostException e) {
+      throw new AssertionError(e);
+    }
   }
 }

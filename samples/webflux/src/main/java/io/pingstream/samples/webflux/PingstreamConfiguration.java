@@ -57,7 +57,7 @@ public class PingstreamConfiguration {
   TargetMonitor targetMonitor(Pinger pinger, MonitoredTargetsRecorder recorder, PingstreamProperties properties) {
     StreamOptions every = StreamOptions.every(properties.interval()); // a bad interval fails startup
     return new TargetMonitor(
-        pinger::resolve,
+        pinger::resolveAll,
         sets -> pinger.pingAll(sets, every),
         recorder,
         properties.targets(),

@@ -24,8 +24,9 @@ import reactor.util.retry.Retry;
  * into meters (those of the addresses this monitor names, see {@link MonitoredTargetsRecorder}),
  * so nothing here looks at the results.
  *
- * <p>Names are resolved again every {@code resolveInterval}: when a name moves to another
- * address, the multi-target stream stops the old address and starts the new one, and the old
+ * <p>Names are resolved again every {@code resolveInterval}: a name is pinged at one of its
+ * addresses, kept while the name still has it (a name service may rotate them). When a name
+ * moves to another address, the multi-target stream stops the old address and starts the new one, and the old
  * address's meters are removed ({@link MonitoredTargetsRecorder#forget}) so that they do not
  * linger in Prometheus. A name that fails to resolve keeps its last address; one that never resolved
  * is logged and skipped until it does. When pinging fails (no socket can be opened, say), every
@@ -37,7 +38,7 @@ public final class TargetMonitor implements SmartLifecycle {
   private static final Duration RETRY_FIRST = Duration.ofSeconds(1);
   private static final Duration RETRY_MAX = Duration.ofMinutes(1);
 
-  private final Function<String, Mono<InetAddress>> resolver;
+  private final Function<String, Mono<List<InetAddress>>> resolver;
   private final Function<Flux<Set<InetAddress>>, Flux<PingResult>> pingAll;
   private final MonitoredTargetsRecorder recorder;
   private final List<String> hosts;
@@ -54,7 +55,8 @@ public final class TargetMonitor implements SmartLifecycle {
   /**
    * A monitor, not started.
    *
-   * @param resolver resolves one configured name, e.g. {@code pinger::resolve}
+   * @param resolver resolves one configured name to its addresses, preferred first, e.g. {@code
+   *     pinger::resolveAll}
    * @param pingAll pings a changing set of targets, e.g. {@code sets -> pinger.pingAll(sets, options)}
    * @param recorder told which addresses are pinged, before their first probe, and when one no
    *     longer is
@@ -62,7 +64,7 @@ public final class TargetMonitor implements SmartLifecycle {
    * @param resolveInterval how often the names are resolved again
    */
   public TargetMonitor(
-      Function<String, Mono<InetAddress>> resolver,
+      Function<String, Mono<List<InetAddress>>> resolver,
       Function<Flux<Set<InetAddress>>, Flux<PingResult>> pingAll,
       MonitoredTargetsRecorder recorder,
       List<String> hosts,
@@ -122,6 +124,7 @@ public final class TargetMonitor implements SmartLifecycle {
   private Mono<Set<InetAddress>> resolveAll() {
     return Flux.fromIterable(hosts)
         .flatMapSequential(host -> Mono.defer(() -> resolver.apply(host))
+            .map(addresses -> stillOrFirst(resolved.get(host), addresses))
             .doOnNext(address -> resolved.put(host, address))
             .onErrorResume(error -> {
               InetAddress last = resolved.get(host);
@@ -129,6 +132,14 @@ public final class TargetMonitor implements SmartLifecycle {
               return Mono.justOrEmpty(last);
             }))
         .collect(LinkedHashSet::new, Set::add);
+  }
+
+  /**
+   * The address pinged so far if the name still has it, else its first: a name service that
+   * rotates a name's addresses does not move the name, nor restart its series, at each lookup.
+   */
+  private static InetAddress stillOrFirst(@Nullable InetAddress last, List<InetAddress> addresses) {
+    return last != null && addresses.contains(last) ? last : addresses.get(0);
   }
 
   /** After the target-set sequence ended: nothing is monitored until it starts again. */

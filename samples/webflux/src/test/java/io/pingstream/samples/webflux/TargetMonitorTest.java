@@ -86,6 +86,25 @@ class TargetMonitorTest {
   }
 
   @Test
+  void aNameWhoseAddressesRotateStaysAtTheOneItIsPingedAt() {
+    answer("round.test",
+        List.of(address("127.0.0.2"), address("127.0.0.3")),
+        List.of(address("127.0.0.3"), address("127.0.0.2")),
+        List.of(address("127.0.0.3"), address("127.0.0.4")));
+    TargetMonitor monitor = monitor("round.test");
+
+    StepVerifier.withVirtualTime(monitor::targetSets)
+        .assertNext(set -> assertThat(set).containsExactly(address("127.0.0.2")))
+        .thenAwait(RESOLVE_EVERY) // rotated: still listed, no new set
+        .expectNoEvent(Duration.ofSeconds(1))
+        .thenAwait(RESOLVE_EVERY) // gone: the name moves
+        .assertNext(set -> assertThat(set).containsExactly(address("127.0.0.3")))
+        .thenCancel()
+        .verify(Duration.ofSeconds(5));
+    assertThat(removed).containsExactly(address("127.0.0.2"));
+  }
+
+  @Test
   void sameAddressesAreNotSentAgain() {
     answer("127.0.0.1", address("127.0.0.1"), address("127.0.0.1"), address("127.0.0.1"));
 
@@ -183,10 +202,14 @@ class TargetMonitorTest {
     answers.put(host, new ArrayDeque<>(List.of(results)));
   }
 
-  /** The next scripted answer for {@code host}: an address or an error. */
-  private Mono<InetAddress> resolve(String host) {
+  /** The next scripted answer for {@code host}: an address, a list of them, or an error. */
+  @SuppressWarnings("unchecked")
+  private Mono<List<InetAddress>> resolve(String host) {
     Object next = answers.get(host).poll();
-    return next instanceof InetAddress address ? Mono.just(address) : Mono.error((Throwable) next);
+    if (next instanceof InetAddress address) {
+      return Mono.just(List.of(address));
+    }
+    return next instanceof List<?> addresses ? Mono.just((List<InetAddress>) addresses) : Mono.error((Throwable) next);
   }
 
   private static InetAddress address(String literal) {
