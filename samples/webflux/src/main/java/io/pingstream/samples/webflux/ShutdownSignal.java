@@ -13,6 +13,7 @@ public final class ShutdownSignal implements SmartLifecycle {
 
   /** The signal of the current run: a context started again after a stop gets a fresh one. */
   private volatile Sinks.Empty<Void> stopping = Sinks.empty();
+  private volatile boolean stopped;
   private volatile boolean running;
 
   /** Completes at shutdown. */
@@ -22,15 +23,17 @@ public final class ShutdownSignal implements SmartLifecycle {
 
   @Override
   public void start() {
-    if (!running) {
+    if (stopped) { // only then: streams served before this (late) phase started hold the sink
       stopping = Sinks.empty();
-      running = true;
+      stopped = false;
     }
+    running = true;
   }
 
   @Override
   public void stop() {
     running = false;
+    stopped = true;
     stopping.tryEmitEmpty();
   }
 

@@ -1,5 +1,6 @@
 package io.pingstream.samples.webflux;
 
+import io.pingstream.IpFamily;
 import io.pingstream.PingResult;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -89,8 +90,8 @@ public final class TargetMonitor implements SmartLifecycle {
           LOG.warn("monitoring {} stopped: {}; retrying", hosts, error.toString());
           forgetAll();
         })
-        // Transient: the backoff starts again from 1 s once a restart has pinged.
-        .retryWhen(Retry.backoff(Long.MAX_VALUE, RETRY_FIRST).maxBackoff(RETRY_MAX).transientErrors(true))
+        // Not reset by results: a failure that recurs after a first result would retry every second.
+        .retryWhen(Retry.backoff(Long.MAX_VALUE, RETRY_FIRST).maxBackoff(RETRY_MAX))
         .subscribe(result -> LOG.trace("{}", result));
   }
 
@@ -139,7 +140,10 @@ public final class TargetMonitor implements SmartLifecycle {
    * rotates a name's addresses does not move the name, nor restart its series, at each lookup.
    */
   private static InetAddress stillOrFirst(@Nullable InetAddress last, List<InetAddress> addresses) {
-    return last != null && addresses.contains(last) ? last : addresses.get(0);
+    InetAddress first = addresses.get(0);
+    // Same family too: a name that fell back to the other family returns to the preferred one.
+    boolean keep = last != null && addresses.contains(last) && IpFamily.of(last) == IpFamily.of(first);
+    return keep ? last : first;
   }
 
   /** After the target-set sequence ended: nothing is monitored until it starts again. */

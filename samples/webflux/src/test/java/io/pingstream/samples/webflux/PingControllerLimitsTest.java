@@ -61,6 +61,15 @@ class PingControllerLimitsTest {
   }
 
   @Test
+  void aStreamServedBeforeTheSignalStartedStillEndsAtShutdown() {
+    var shutdown = new ShutdownSignal();
+    var early = shutdown.asMono(); // the web server starts before this lifecycle's phase
+    shutdown.start();
+
+    StepVerifier.create(early).then(shutdown::stop).expectComplete().verify(Duration.ofSeconds(1));
+  }
+
+  @Test
   void theShutdownSignalOfAContextStartedAgainIsAFreshOne() {
     var shutdown = new ShutdownSignal();
     shutdown.start();

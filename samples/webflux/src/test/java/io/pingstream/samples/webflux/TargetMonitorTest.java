@@ -105,6 +105,20 @@ class TargetMonitorTest {
   }
 
   @Test
+  void aNameBackOnItsPreferredFamilyLeavesTheOtherOne() {
+    // Preferred IPv6: one answer without it moves the name to IPv4, the next moves it back.
+    answer("dual.test", List.of(address("127.0.0.2")), List.of(address("::1"), address("127.0.0.2")));
+    TargetMonitor monitor = monitor("dual.test");
+
+    StepVerifier.withVirtualTime(monitor::targetSets)
+        .assertNext(set -> assertThat(set).containsExactly(address("127.0.0.2")))
+        .thenAwait(RESOLVE_EVERY)
+        .assertNext(set -> assertThat(set).containsExactly(address("::1")))
+        .thenCancel()
+        .verify(Duration.ofSeconds(5));
+  }
+
+  @Test
   void sameAddressesAreNotSentAgain() {
     answer("127.0.0.1", address("127.0.0.1"), address("127.0.0.1"), address("127.0.0.1"));
 
