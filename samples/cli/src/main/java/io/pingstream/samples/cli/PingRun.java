@@ -164,20 +164,20 @@ final class PingRun {
    * target that has not answered yet, each round's timeout {@code backoff} times the last one's.
    */
   private Flux<PingResult> untilAlive(Pinger pinger, List<InetAddress> targets, int attempt) {
-    Set<InetAddress> answered = ConcurrentHashMap.newKeySet();
+    Set<AddressKey> answered = ConcurrentHashMap.newKeySet();
     ProbeSettings probe = settings.options.probeSettings();
     Duration timeout = Durations.scaledTimeout(probe.timeout(), Math.pow(settings.backoff, attempt));
     Flux<PingResult> round = pinger.pingAll(targets, settings.stream.probeSettings(probe.timeout(timeout)))
         .doOnNext(result -> {
           if (result.outcome() == PingOutcome.REPLY) {
-            answered.add(result.target());
+            answered.add(AddressKey.of(result.target()));
           }
         });
     if (attempt == settings.retries) {
       return round;
     }
     return round.concatWith(Flux.defer(() -> {
-      List<InetAddress> silent = targets.stream().filter(target -> !answered.contains(target)).toList();
+      List<InetAddress> silent = targets.stream().filter(target -> !answered.contains(AddressKey.of(target))).toList();
       return silent.isEmpty() ? Flux.empty() : untilAlive(pinger, silent, attempt + 1);
     }));
   }

@@ -61,7 +61,7 @@ final class Report {
   private final Display display;
   private final PrintStream out;
   private final PrintStream err;
-  private final Map<InetAddress, Entry> entries = new LinkedHashMap<>();
+  private final Map<AddressKey, Entry> entries = new LinkedHashMap<>();
   private boolean finished;
 
   Report(List<Target> targets, Mode mode, Display display, PrintStream out, PrintStream err) {
@@ -71,13 +71,13 @@ final class Report {
     this.err = err;
     int width = targets.stream().mapToInt(target -> target.name().length()).max().orElse(0);
     for (Target target : targets) {
-      entries.put(target.address(), new Entry(target.name(), FpingFormat.pad(target.name(), width)));
+      entries.put(AddressKey.of(target.address()), new Entry(target.name(), FpingFormat.pad(target.name(), width)));
     }
   }
 
   /** Counts and prints the outcome of one probe; its target's results must come in send order. */
   synchronized void result(PingResult result) {
-    Entry entry = entries.get(result.target());
+    Entry entry = entries.get(AddressKey.of(result.target()));
     if (finished || entry == null) {
       return;
     }
@@ -144,7 +144,7 @@ final class Report {
    * io.pingstream.PingEngine#results()} reports them; other outcomes are ignored here.
    */
   synchronized void duplicate(PingResult result) {
-    Entry entry = entries.get(result.target());
+    Entry entry = entries.get(AddressKey.of(result.target()));
     if (finished || entry == null || result.outcome() != PingOutcome.DUPLICATE) {
       return;
     }
@@ -219,7 +219,7 @@ final class Report {
 
   /** The tally of {@code target}, for tests. */
   synchronized @Nullable TargetTally tally(InetAddress target) {
-    Entry entry = entries.get(target);
+    Entry entry = entries.get(AddressKey.of(target));
     return entry == null ? null : entry.tally;
   }
 

@@ -55,7 +55,7 @@ final class TargetResolver {
         .collectList()
         .blockOptional()
         .orElse(List.of());
-    Map<InetAddress, Report.Target> targets = new LinkedHashMap<>();
+    Map<AddressKey, Report.Target> targets = new LinkedHashMap<>();
     boolean failures = false;
     for (Lookup lookup : lookups) {
       if (lookup.address == null || lookup.problem != null) {
@@ -63,7 +63,7 @@ final class TargetResolver {
         failures = true;
         continue;
       }
-      Report.Target first = targets.putIfAbsent(lookup.address, new Report.Target(lookup.name, lookup.address));
+      Report.Target first = targets.putIfAbsent(AddressKey.of(lookup.address), new Report.Target(lookup.name, lookup.address));
       if (first != null) {
         err.println(lookup.name + ": same address as " + first.name() + " (" + lookup.address.getHostAddress()
             + "), pinged once");

@@ -121,6 +121,27 @@ class PingstreamCliTest {
   }
 
   @Test
+  void oneLinkLocalAddressOnTwoInterfacesIsTwoTargetsAsInFping() throws Exception {
+    requireNamespaces();
+    try (var ns = NetNamespace.create().allowDgram()) {
+      // fe80::1 on two links of the namespace: fping 5.1 pings both.
+      for (String link : List.of("lk0", "lk1")) {
+        ns.exec("ip", "link", "add", link, "type", "veth", "peer", "name", link + "p");
+        ns.exec("ip", "link", "set", link, "up");
+        ns.exec("ip", "link", "set", link + "p", "up");
+        ns.exec("ip", "addr", "add", "fe80::1/64", "dev", link, "nodad");
+      }
+
+      CliProcess.Run run = CliProcess.run(ns, "", "-c", "1", "fe80::1%lk0", "fe80::1%lk1");
+
+      assertThat(run.exit()).isZero();
+      assertThat(run.outLines()).hasSize(2)
+          .anySatisfy(line -> assertThat(line).startsWith("fe80::1%lk0 : [0], "))
+          .anySatisfy(line -> assertThat(line).startsWith("fe80::1%lk1 : [0], "));
+    }
+  }
+
+  @Test
   void aSilentTargetTimesOutEveryProbeAndExitsOne() throws Exception {
     requireNftables();
     try (var ns = NetNamespace.create().allowDgram().dropEchoRequests()) {
