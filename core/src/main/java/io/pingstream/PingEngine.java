@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -88,6 +91,39 @@ public final class PingEngine implements AutoCloseable {
       return CompletableFuture.failedFuture(new IllegalArgumentException(refusal));
     }
     return engine.ping(unicast, settings);
+  }
+
+  /** Sends one probe to each target with the engine's default {@link PingOptions#probeSettings()}. */
+  public List<CompletableFuture<PingResult>> pingEach(List<? extends InetAddress> targets) {
+    return pingEach(targets, options().probeSettings());
+  }
+
+  /**
+   * Sends one probe to each of {@code targets} now, in order, and returns their futures in the
+   * same order; each completes as {@link #ping(InetAddress, ProbeSettings)} describes. Cheaper
+   * than a call per target: consecutive targets of one family go to the kernel together, up to
+   * 64 per {@code sendmmsg(2)} call (probes of up to 512 bytes of ICMP; larger ones go one by one).
+   * A target that {@link #ping(InetAddress, ProbeSettings)} refuses gets a failed future in its
+   * place; the others are sent.
+   *
+   * @throws NullPointerException if the list or one of its targets is null; nothing is sent then
+   */
+  public List<CompletableFuture<PingResult>> pingEach(List<? extends InetAddress> targets, ProbeSettings settings) {
+    Objects.requireNonNull(targets, "targets");
+    Objects.requireNonNull(settings, "settings");
+    var futures = new ArrayList<CompletableFuture<PingResult>>(targets.size());
+    var sendable = new ArrayList<InetAddress>(targets.size());
+    for (InetAddress target : targets) {
+      InetAddress unicast = unmapped(Objects.requireNonNull(target, "target"));
+      @Nullable String refusal = refusal(unicast);
+      futures.add(refusal == null ? null : CompletableFuture.failedFuture(new IllegalArgumentException(refusal)));
+      if (refusal == null) {
+        sendable.add(unicast);
+      }
+    }
+    Iterator<CompletableFuture<PingResult>> sent = engine.pingEach(sendable, settings).iterator();
+    futures.replaceAll(future -> future != null ? future : sent.next());
+    return futures;
   }
 
   /**

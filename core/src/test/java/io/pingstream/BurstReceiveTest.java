@@ -93,7 +93,7 @@ class BurstReceiveTest {
    * deferred work: under load, replies can arrive unstamped for a while after the socket opens
    * (a whole 20,000-probe burst once in a loaded CI run), which is not what this test is about.
    */
-  private static void awaitKernelStamps(PingEngine engine, InetAddress target) throws Exception {
+  static void awaitKernelStamps(PingEngine engine, InetAddress target) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (engine.ping(target).get(5, TimeUnit.SECONDS).timestampSource().orElse(null) != expectedSource()) {
       assertThat(System.nanoTime()).as("a reply timed by the kernel within 5 s").isLessThan(deadline);

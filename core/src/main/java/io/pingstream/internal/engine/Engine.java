@@ -13,6 +13,8 @@ import io.pingstream.internal.jna.LibC;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -58,15 +60,70 @@ public final class Engine {
     if (closed) {
       return CompletableFuture.failedFuture(new EngineClosedException());
     }
-    IpFamily family = IpFamily.of(target);
     IcmpSocket socket;
     try {
-      socket = socketFor(family);
+      socket = socketFor(IpFamily.of(target));
     } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
     }
-    var probe = new PendingProbe(target, family, settings, table);
-    int errno = socket.send(probe, table, signature);
+    var probe = new PendingProbe(target, socket.family, settings, table);
+    settle(probe, socket.send(probe, table, signature));
+    return probe;
+  }
+
+  /**
+   * Sends one probe to each of {@code targets}, in order; consecutive targets of one family go
+   * together, up to {@link SendBatch#CAPACITY} per {@code sendmmsg(2)}. The futures are in the
+   * targets' order.
+   */
+  public List<CompletableFuture<PingResult>> pingEach(List<InetAddress> targets, ProbeSettings settings) {
+    var futures = new ArrayList<CompletableFuture<PingResult>>(targets.size());
+    var batch = new PendingProbe[Math.min(targets.size(), SendBatch.CAPACITY)];
+    var errnos = new int[batch.length];
+    IcmpSocket batchSocket = null;
+    int count = 0;
+    for (InetAddress target : targets) {
+      IcmpSocket socket;
+      try {
+        socket = socketFor(IpFamily.of(target));
+      } catch (IOException | EngineClosedException e) {
+        futures.add(CompletableFuture.failedFuture(e));
+        continue;
+      }
+      if (socket != batchSocket || count == batch.length) {
+        sendAll(batchSocket, batch, count, errnos);
+        batchSocket = socket;
+        count = 0;
+      }
+      var probe = new PendingProbe(target, socket.family, settings, table);
+      batch[count++] = probe;
+      futures.add(probe);
+    }
+    sendAll(batchSocket, batch, count, errnos);
+    return futures;
+  }
+
+  private void sendAll(@Nullable IcmpSocket socket, PendingProbe[] batch, int count, int[] errnos) {
+    if (count == 0) {
+      return;
+    }
+    socket.sendAll(batch, count, table, signature, errnos);
+    VirtualMachineError fatal = null;
+    for (int i = 0; i < count; i++) {
+      try {
+        settle(batch[i], errnos[i]);
+      } catch (VirtualMachineError e) { // from the recorder: the other probes still need deadlines
+        fatal = fatal == null ? e : fatal;
+      }
+    }
+    if (fatal != null) {
+      throw fatal;
+    }
+  }
+
+  /** What follows a probe's send: its deadline, or its failure. */
+  private void settle(PendingProbe probe, int errno) {
+    InetAddress target = probe.target;
     if (errno == 0) {
       counters.add(Event.SENT);
       Wakeup wakeup = this.wakeup;
@@ -84,7 +141,6 @@ public final class Engine {
         table.failed(probe, result);
       }
     }
-    return probe;
   }
 
   /** Opens the family's socket now if it is not open yet; returns its mode. */

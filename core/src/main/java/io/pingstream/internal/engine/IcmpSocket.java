@@ -54,6 +54,8 @@ final class IcmpSocket {
   private final Pointer messagePointer = sendMemory.share(MSGHDR_OFFSET);
   private final Pointer optionPointer = sendMemory.share(OPTION_OFFSET);
   private int nextSequence;
+  /** Made on the first {@link #sendAll}: most sockets never send in batches. */
+  private @Nullable SendBatch batch;
   /** Key of the next transmit timestamp; starts at random so that kernel-chosen keys never match. */
   private int nextTxKey = ThreadLocalRandom.current().nextInt();
   /** The TTL the socket currently sends with ({@link #SYSTEM_TTL} for the default). */
@@ -158,37 +160,98 @@ final class IcmpSocket {
     ProbeSettings settings = probe.settings;
     int ttlErrno = applyTtl(settings.ttl().orElse(SYSTEM_TTL));
     int icmpLength = EchoCodec.icmpLength(ipv6, settings.size());
-    probe.sequence = nextSequence;
-    nextSequence = (nextSequence + 1) & 0xFFFF;
-    probe.token = table.clock.next();
-    table.register(probe);
+    stamp(probe, table);
     if (ttlErrno != 0) {
       return ttlErrno;
     }
     EchoCodec.encodeRequest(packet, ipv6, icmpLength, identifier, probe.sequence, signature, probe.token, needsChecksum());
     int addressLength = SocketAddresses.write(structs, ADDRESS_OFFSET, probe.targetBytes, probe.scope);
-    boolean keyed = stampsTransmit();
-    if (keyed) {
-      probe.txKey = nextTxKey++;
-      probe.txKeyed = true;
-    }
     boolean rebound = false;
     while (true) {
-      long sent = keyed ? sendKeyed(icmpLength, addressLength, probe.txKey) : LibC.sendto(fd, sendMemory, icmpLength, 0, addressPointer, addressLength);
+      long sent = probe.txKeyed ? sendKeyed(icmpLength, addressLength, probe.txKey) : LibC.sendto(fd, sendMemory, icmpLength, 0, addressPointer, addressLength);
       if (sent >= 0) {
         return 0;
       }
-      // EAGAIN (send buffer full) fails the probe at once, as ENOBUFS does: waiting for room here
-      // would hold every sender of the socket, and a Reactor thread, for up to the timeout.
       int errno = Errors.lastErrno();
-      if (errno == LibC.ENODEV && !rebound && rebind()) {
-        rebound = true; // the interface was deleted and has come back, with a new index
+      if (mayRetry(errno, !rebound)) {
+        rebound |= errno == LibC.ENODEV;
         continue;
       }
-      if (errno != LibC.EINTR) {
-        return errno;
-      }
+      return errno;
     }
+  }
+
+  /**
+   * Sends {@code probes[0, count)}, which share one {@link ProbeSettings}, as {@link #send} does
+   * each, with as few {@code sendmmsg(2)} calls as the kernel allows.
+   *
+   * @param errnos receives each probe's outcome as {@link #send} returns it
+   */
+  synchronized void sendAll(PendingProbe[] probes, int count, ProbeTable table, long signature, int[] errnos) {
+    ProbeSettings settings = probes[0].settings;
+    int icmpLength = EchoCodec.icmpLength(ipv6, settings.size());
+    if (closed || count == 1 || icmpLength > SendBatch.MAX_ICMP_LENGTH) {
+      for (int i = 0; i < count; i++) {
+        errnos[i] = send(probes[i], table, signature);
+      }
+      return;
+    }
+    int ttlErrno = applyTtl(settings.ttl().orElse(SYSTEM_TTL));
+    SendBatch batch = batch();
+    for (int i = 0; i < count; i++) {
+      PendingProbe probe = probes[i];
+      stamp(probe, table);
+      EchoCodec.encodeRequest(batch.packet(i), ipv6, icmpLength, identifier, probe.sequence, signature, probe.token, needsChecksum());
+      batch.set(i, probe.targetBytes, probe.scope, icmpLength, probe.txKeyed, probe.txKey);
+      errnos[i] = ttlErrno;
+    }
+    if (ttlErrno != 0) {
+      return;
+    }
+    boolean rebound = false;
+    for (int next = 0; next < count; ) {
+      int sent = batch.send(fd, next, count);
+      if (sent > 0) {
+        next += sent; // errnos of sent probes are 0 already
+        continue;
+      }
+      int errno = Errors.lastErrno();
+      if (mayRetry(errno, !rebound)) {
+        rebound |= errno == LibC.ENODEV;
+        continue;
+      }
+      errnos[next++] = errno; // the kernel refused this one: the rest may still go
+    }
+  }
+
+  /**
+   * Whether a send that failed with {@code errno} is worth another try: interrupted, or (if
+   * {@code mayRebind}) the bound interface was deleted and has come back with a new index,
+   * re-bound here.
+   */
+  private boolean mayRetry(int errno, boolean mayRebind) {
+    // EAGAIN (send buffer full) fails the probe at once, as ENOBUFS does: waiting for room here
+    // would hold every sender of the socket, and a Reactor thread, for up to the timeout.
+    return errno == LibC.EINTR || errno == LibC.ENODEV && mayRebind && rebind();
+  }
+
+  /** Gives {@code probe} its sequence, token and transmit key, and registers it. */
+  private void stamp(PendingProbe probe, ProbeTable table) {
+    probe.sequence = nextSequence;
+    nextSequence = (nextSequence + 1) & 0xFFFF;
+    probe.token = table.clock.next();
+    if (stampsTransmit()) {
+      probe.txKey = nextTxKey++;
+      probe.txKeyed = true;
+    }
+    table.register(probe);
+  }
+
+  private SendBatch batch() {
+    if (batch == null) {
+      batch = new SendBatch();
+    }
+    return batch;
   }
 
   /**

@@ -142,6 +142,9 @@ public final class LibC {
 
   public static native long sendmsg(int fd, Pointer message, int flags);
 
+  /** {@code messages} points to {@code count} {@code struct mmsghdr}s of 64 bytes. */
+  public static native int sendmmsg(int fd, Pointer messages, int count, int flags);
+
   public static native long recv(int fd, Pointer buffer, long length, int flags);
 
   public static native int recvmmsg(int fd, Pointer messages, int count, int flags, Pointer timeout);
