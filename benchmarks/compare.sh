@@ -123,6 +123,11 @@ for run in $(seq "$runs"); do
   # Like fping, which stamps receive only: no kernel transmit timestamps.
   # shellcheck disable=SC2086
   java_main Burst --probes "$burst_probes" --targets "$burst_targets" --window 1024 --tx-timestamps off $java_rounds | collect
+  # pingEach: 64 probes per call, handed to the kernel with one sendmmsg(2).
+  for stamps in on off; do
+    # shellcheck disable=SC2086
+    java_main Burst --probes "$burst_probes" --targets "$burst_targets" --window 1024 --batch 64 --tx-timestamps "$stamps" $java_rounds | collect
+  done
   for mode in threads single mmsg; do
     benchmarks/target/c/burst "$burst_probes" "$burst_targets" 1000 4194304 "$mode" | collect
   done

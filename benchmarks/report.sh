@@ -46,7 +46,7 @@ function within(a, b, label, target, op,    r, n, list, v, x, i, j, t, med) {
   for (i = 2; i <= NF; i++) { k = substr($i, 1, index($i, "=") - 1); f[k] = substr($i, index($i, "=") + 1) }
   s = f["scenario"]; tool = f["tool"]
   if (s == "burst") {
-    group = tool (tool == "pingstream" ? " window=" f["window"] : "") (("config" in f) ? " " f["config"] : "")
+    group = tool (tool == "pingstream" ? " window=" f["window"] : "") (f["batch"] + 0 > 1 ? " pingEach=" f["batch"] : "") (("config" in f) ? " " f["config"] : "")
     if (f["refused"]) { refused[group] = 1; add(group, "burst", 0); next }
     rate[group, f["run"]] = f["rate"] + 0; if (f["run"] + 0 > maxrun) maxrun = f["run"] + 0
     add(group, "burst", f["rate"]); add(group, "cpu", f["cpu_us_per_probe"]); if (f["loss"] + 0 > maxloss[group]) maxloss[group] = f["loss"] + 0
@@ -72,11 +72,11 @@ function within(a, b, label, target, op,    r, n, list, v, x, i, j, t, med) {
 END {
   print ""
   print "1. BURST: replies/s from first send to last reply (median of runs; a row counts only with zero loss)"
-  printf "  %-44s %10s %8s %8s %12s\n", "tool / configuration", "replies/s", "max loss", "probes", "CPU us/probe"
+  printf "  %-52s %10s %8s %8s %12s\n", "tool / configuration", "replies/s", "max loss", "probes", "CPU us/probe"
   for (i = 1; i <= groups["burst"]; i++) {
     g = order["burst", i]; r = m(g, "burst")
-    if (g in refused) { printf "  %-44s %10s\n", g, "refused"; continue }
-    printf "  %-44s %10.0f %8d %8d %12s\n", g, r, maxloss[g], probes[g], (m(g, "cpu") > 0 ? sprintf("%.2f", m(g, "cpu")) : "-")
+    if (g in refused) { printf "  %-52s %10s\n", g, "refused"; continue }
+    printf "  %-52s %10.0f %8d %8d %12s\n", g, r, maxloss[g], probes[g], (m(g, "cpu") > 0 ? sprintf("%.2f", m(g, "cpu")) : "-")
     if (maxloss[g] > 0) continue
     if (g ~ /^pingstream/ && r > ps) { ps = r; psg = g }
     if (g ~ /^fping/ && r > fp) { fp = r; fpg = g }

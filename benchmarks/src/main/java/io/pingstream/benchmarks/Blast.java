@@ -2,7 +2,10 @@ package io.pingstream.benchmarks;
 
 import io.pingstream.EngineStats;
 import io.pingstream.PingEngine;
+import io.pingstream.PingResult;
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.function.BiConsumer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -34,22 +37,45 @@ final class Blast {
    */
   static Outcome run(PingEngine engine, InetAddress[] targets, int probes, int window, int maxWaitSeconds)
       throws InterruptedException {
+    return run(engine, targets, probes, window, 1, maxWaitSeconds);
+  }
+
+  /**
+   * @param batch probes per call: 1 calls {@code ping()} per probe, more {@code pingEach()}
+   */
+  static Outcome run(PingEngine engine, InetAddress[] targets, int probes, int window, int batch, int maxWaitSeconds)
+      throws InterruptedException {
     var permits = new Semaphore(Math.max(window, 0));
     var done = new CountDownLatch(probes);
     var tally = new OutcomeTally();
     EngineStats before = engine.stats();
     long start = System.nanoTime();
-    for (int i = 0; i < probes; i++) {
+    BiConsumer<PingResult, Throwable> onOutcome = (result, error) -> {
+      tally.count(result, error);
       if (window > 0) {
-        permits.acquire();
+        permits.release();
       }
-      engine.ping(targets[i % targets.length]).whenComplete((result, error) -> {
-        tally.count(result, error);
-        if (window > 0) {
-          permits.release();
+      done.countDown();
+    };
+    var chunk = new ArrayList<InetAddress>(batch);
+    for (int i = 0; i < probes; ) {
+      int n = Math.min(batch, probes - i);
+      if (window > 0) {
+        n = Math.min(n, window);
+        permits.acquire(n);
+      }
+      if (n == 1) {
+        engine.ping(targets[i % targets.length]).whenComplete(onOutcome);
+      } else {
+        chunk.clear();
+        for (int k = 0; k < n; k++) {
+          chunk.add(targets[(i + k) % targets.length]);
         }
-        done.countDown();
-      });
+        for (var future : engine.pingEach(chunk)) {
+          future.whenComplete(onOutcome);
+        }
+      }
+      i += n;
     }
     if (!done.await(maxWaitSeconds, TimeUnit.SECONDS)) {
       System.err.println("blast: " + done.getCount() + " probes without an outcome after " + maxWaitSeconds + " s");

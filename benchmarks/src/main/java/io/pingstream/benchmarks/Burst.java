@@ -14,6 +14,8 @@ import java.util.Arrays;
  * measured bursts, and prints their median replies per second (first send to last outcome),
  * their range, the loss summed over them, and the CPU per probe of the whole process and of
  * each thread role. {@code --timeout-ms} is the probe timeout (1 s, the engine's default).
+ * {@code --batch N} sends N probes per {@code PingEngine.pingEach} call (one {@code sendmmsg(2)})
+ * instead of one {@code ping()} per probe; the result then says {@code batch=N}.
  * {@code --tx-timestamps off} runs without kernel transmit timestamps, as fping does (it stamps
  * receive only); the result then says {@code config=tx-timestamps-off}. {@code --policy} picks the
  * socket (RAW by default; DGRAM needs a {@code ping_group_range} that admits the user, e.g. in a
@@ -30,6 +32,7 @@ public final class Burst {
     int probes = args.integer("probes", 100_000);
     int targetCount = args.integer("targets", 1_000);
     int window = args.integer("window", 512);
+    int batch = args.integer("batch", 1);
     int receiveBuffer = args.integer("rcvbuf", PingOptions.DEFAULT_RECEIVE_BUFFER);
     int warmup = args.integer("warmup", 3);
     int rounds = args.integer("rounds", 5);
@@ -48,7 +51,7 @@ public final class Burst {
     try (var engine = PingEngine.create(options)) {
       double coldRate = -1;
       for (int round = 0; round < warmup; round++) {
-        Blast.Outcome outcome = Blast.run(engine, targets, probes, window, 30);
+        Blast.Outcome outcome = Blast.run(engine, targets, probes, window, batch, 30);
         if (round == 0) {
           coldRate = outcome.repliesPerSecond();
         }
@@ -61,7 +64,7 @@ public final class Burst {
       long dropped = 0;
       long late = 0;
       for (int round = 0; round < rounds; round++) {
-        Blast.Outcome outcome = Blast.run(engine, targets, probes, window, 30);
+        Blast.Outcome outcome = Blast.run(engine, targets, probes, window, batch, 30);
         rates[round] = outcome.repliesPerSecond();
         replies += outcome.replies();
         lost += outcome.lost();
@@ -75,7 +78,7 @@ public final class Burst {
         report.put("config", "tx-timestamps-off");
       }
       report
-          .put("probes", probes).put("targets", targetCount).put("window", window).put("rcvbuf", receiveBuffer)
+          .put("probes", probes).put("targets", targetCount).put("window", window).put("batch", batch).put("rcvbuf", receiveBuffer)
           .put("timeout_ms", timeoutMillis).put("rounds", rounds).put("replies", replies).put("loss", lost)
           .put("receive_dropped", dropped).put("late", late)
           .put("rate", rates[rounds / 2], 0).put("rate_min", rates[0], 0).put("rate_max", rates[rounds - 1], 0)
