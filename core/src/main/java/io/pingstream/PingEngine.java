@@ -100,11 +100,18 @@ public final class PingEngine implements AutoCloseable {
 
   /**
    * Sends one probe to each of {@code targets} now, in order, and returns their futures in the
-   * same order; each completes as {@link #ping(InetAddress, ProbeSettings)} describes. Cheaper
-   * than a call per target: consecutive targets of one family go to the kernel together, up to
-   * 64 per {@code sendmmsg(2)} call (probes of up to 512 bytes of ICMP; larger ones go one by one).
-   * A target that {@link #ping(InetAddress, ProbeSettings)} refuses gets a failed future in its
-   * place; the others are sent.
+   * same order; each completes as {@link #ping(InetAddress, ProbeSettings)} describes. A target
+   * that method refuses gets a failed future in its place; the others are sent.
+   *
+   * <p>Cheaper than a call per target where the kernel stamps each request as it leaves (Linux
+   * 6.13 and later, with {@link PingOptions#transmitTimestamps(boolean)} on, the default):
+   * consecutive targets of one family then go to the kernel together, up to 64 per {@code
+   * sendmmsg(2)} call (probes of up to 512 ICMP bytes), and each RTT still starts when its own
+   * request left. Elsewhere they go one by one, since an RTT timed from the JVM's clock would
+   * also count the kernel's work on the probes ahead of it in the batch.
+   *
+   * <p>All the probes leave at once and their replies come together: the receive buffer ({@link
+   * PingOptions#receiveBufferSize(int)}) must hold them, else send a long list in parts.
    *
    * @throws NullPointerException if the list or one of its targets is null; nothing is sent then
    */

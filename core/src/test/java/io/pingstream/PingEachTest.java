@@ -6,6 +6,7 @@ import static io.pingstream.testing.Requirements.requireNftables;
 import static io.pingstream.testing.Requirements.requireRaw;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pingstream.testing.NetNamespace;
 import java.net.InetAddress;
@@ -35,6 +36,9 @@ class PingEachTest {
         targets.add(InetAddress.getByName("::1"));
       }
     }
+    for (int i = 0; i < 70; i++) { // and a run of IPv6 probes, batched too
+      targets.add(InetAddress.getByName("::1"));
+    }
     try (var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW))) {
       List<PingResult> results = awaitAll(engine.pingEach(targets));
 
@@ -42,6 +46,8 @@ class PingEachTest {
       assertThat(results).allSatisfy(result -> assertThat(result.outcome()).as("%s", result).isEqualTo(PingOutcome.REPLY));
       assertThat(results.stream().filter(result -> result.target().getAddress().length == 4).map(PingResult::sequence).distinct())
           .hasSize(300);
+      assertThat(results.stream().filter(result -> result.target().getAddress().length == 16).map(PingResult::sequence).distinct())
+          .hasSize(73);
       assertThat(engine.stats().sent()).isEqualTo(targets.size());
       assertThat(engine.stats().replies()).isEqualTo(targets.size());
       assertThat(engine.stats().inFlight()).isZero();
@@ -64,6 +70,25 @@ class PingEachTest {
         assertThat(result.timestampSource()).as("%s", result).contains(expectedSource());
       });
       assertThat(engine.socketMode(IpFamily.IPV4)).contains(policy == SelectionPolicy.RAW ? SocketMode.RAW : SocketMode.DGRAM);
+    }
+  }
+
+  @Test
+  void probesSentTogetherAreEachTimedFromWhenTheyLeft() throws Exception {
+    requireRaw();
+    assumeTrue(expectedSource() == TimestampSource.KERNEL, "batches need per-packet transmit stamps (Linux 6.13)");
+    try (var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW))) {
+      // Each probe's transmit stamp, not the batch's start, begins its RTT.
+      assertThat(medianLastOverFirstRttNanos(engine)).isLessThan(30_000);
+    }
+  }
+
+  @Test
+  void withoutTransmitStampsProbesGoOneByOneSoNoRttIncludesTheProbesAheadOfIt() throws Exception {
+    requireRaw();
+    try (var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW).transmitTimestamps(false))) {
+      // Sent in one sendmmsg, the 64th probe's RTT would include ~63 sends (~150 us on loopback).
+      assertThat(medianLastOverFirstRttNanos(engine)).isLessThan(30_000);
     }
   }
 
@@ -152,6 +177,28 @@ class PingEachTest {
     assertThat(futures).hasSize(3).allSatisfy(future -> assertThat(future).isCompletedExceptionally()
         .failsWithin(0, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
         .withCauseInstanceOf(EngineClosedException.class));
+  }
+
+  /**
+   * Twenty rounds of {@code pingEach} over 64 loopback targets: the median over rounds of how much
+   * longer the last eight probes' RTTs were than the first eight's.
+   */
+  private static long medianLastOverFirstRttNanos(PingEngine engine) throws Exception {
+    List<InetAddress> targets = loopbackTargets(64);
+    awaitAll(engine.pingEach(targets)); // warm-up: the kernel's receive stamps
+    long[] gaps = new long[20];
+    for (int round = 0; round < gaps.length; round++) {
+      List<PingResult> results = awaitAll(engine.pingEach(targets));
+      assertThat(results).allMatch(PingResult::isReply);
+      gaps[round] = medianRtt(results.subList(56, 64)) - medianRtt(results.subList(0, 8));
+    }
+    Arrays.sort(gaps);
+    return gaps[gaps.length / 2];
+  }
+
+  private static long medianRtt(List<PingResult> results) {
+    long[] rtts = results.stream().mapToLong(PingResult::rttNanos).sorted().toArray();
+    return rtts[rtts.length / 2];
   }
 
   private static List<InetAddress> loopbackTargets(int count) throws UnknownHostException {

@@ -63,7 +63,7 @@ public final class Engine {
     IcmpSocket socket;
     try {
       socket = socketFor(IpFamily.of(target));
-    } catch (IOException e) {
+    } catch (IOException | EngineClosedException e) { // closed since the check above
       return CompletableFuture.failedFuture(e);
     }
     var probe = new PendingProbe(target, socket.family, settings, table);
@@ -107,7 +107,14 @@ public final class Engine {
     if (count == 0) {
       return;
     }
-    socket.sendAll(batch, count, table, signature, errnos);
+    try {
+      socket.sendAll(batch, count, table, signature, errnos);
+    } catch (Throwable e) { // e.g. no memory to register a probe: none of the batch may stay behind
+      for (int i = 0; i < count; i++) {
+        table.abort(batch[i], e);
+      }
+      throw e;
+    }
     VirtualMachineError fatal = null;
     for (int i = 0; i < count; i++) {
       try {

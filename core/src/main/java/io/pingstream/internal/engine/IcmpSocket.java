@@ -54,6 +54,8 @@ final class IcmpSocket {
   private final Pointer messagePointer = sendMemory.share(MSGHDR_OFFSET);
   private final Pointer optionPointer = sendMemory.share(OPTION_OFFSET);
   private int nextSequence;
+  /** Send system calls made, for tests. */
+  private long sendCalls;
   /** Made on the first {@link #sendAll}: most sockets never send in batches. */
   private @Nullable SendBatch batch;
   /** Key of the next transmit timestamp; starts at random so that kernel-chosen keys never match. */
@@ -168,6 +170,7 @@ final class IcmpSocket {
     int addressLength = SocketAddresses.write(structs, ADDRESS_OFFSET, probe.targetBytes, probe.scope);
     boolean rebound = false;
     while (true) {
+      sendCalls++;
       long sent = probe.txKeyed ? sendKeyed(icmpLength, addressLength, probe.txKey) : LibC.sendto(fd, sendMemory, icmpLength, 0, addressPointer, addressLength);
       if (sent >= 0) {
         return 0;
@@ -185,12 +188,17 @@ final class IcmpSocket {
    * Sends {@code probes[0, count)}, which share one {@link ProbeSettings}, as {@link #send} does
    * each, with as few {@code sendmmsg(2)} calls as the kernel allows.
    *
+   * <p>Only where the kernel stamps each request as it leaves: a probe's send time is otherwise
+   * the JVM's, taken before the call, and the kernel's work on the probes ahead of it in the
+   * batch (on loopback ~2.5 us each, the reply included) would be counted in its RTT. Without
+   * transmit stamps the probes go one by one.
+   *
    * @param errnos receives each probe's outcome as {@link #send} returns it
    */
   synchronized void sendAll(PendingProbe[] probes, int count, ProbeTable table, long signature, int[] errnos) {
     ProbeSettings settings = probes[0].settings;
     int icmpLength = EchoCodec.icmpLength(ipv6, settings.size());
-    if (closed || count == 1 || icmpLength > SendBatch.MAX_ICMP_LENGTH) {
+    if (closed || count == 1 || icmpLength > SendBatch.MAX_ICMP_LENGTH || !stampsTransmit()) {
       for (int i = 0; i < count; i++) {
         errnos[i] = send(probes[i], table, signature);
       }
@@ -210,6 +218,7 @@ final class IcmpSocket {
     }
     boolean rebound = false;
     for (int next = 0; next < count; ) {
+      sendCalls++;
       int sent = batch.send(fd, next, count);
       if (sent > 0) {
         next += sent; // errnos of sent probes are 0 already
@@ -298,6 +307,10 @@ final class IcmpSocket {
     structs.putLong(IOVEC_OFFSET + 8, icmpLength);
     structs.putInt(CMSG_OFFSET + 16, txKey);
     return LibC.sendmsg(fd, messagePointer, 0);
+  }
+
+  synchronized long sendCalls() {
+    return sendCalls;
   }
 
   /** Whether requests get kernel transmit timestamps, which the socket's error queue returns. */

@@ -101,11 +101,16 @@ final class ProbeTable {
     inFlight.decrementAndGet();
   }
 
-  /** Completes a probe exceptionally, e.g. on close, unless it is already done. */
+  /**
+   * Completes a probe exceptionally, e.g. on close, unless it is already done; also one that
+   * failed before it was registered.
+   */
   void abort(PendingProbe probe, Throwable cause) {
-    byToken.remove(probe.token, probe);
+    boolean registered = byToken.remove(probe.token, probe);
     if (probe.claim()) {
-      inFlight.decrementAndGet();
+      if (registered) { // only the outcomes remove a probe, each after claiming it
+        inFlight.decrementAndGet();
+      }
       probe.completeExceptionally(cause);
     }
   }

@@ -83,6 +83,21 @@ class ProbeTableTest {
     assertThat(table.inFlight()).isZero();
   }
 
+  @Test
+  void abortingABatchCountsOnlyTheProbesThatWereRegistered() throws Exception {
+    // A batch that fails while its probes are being registered aborts all of them.
+    PendingProbe registered = scheduleProbe(Duration.ofSeconds(1));
+    var neverRegistered = new PendingProbe(InetAddress.getLoopbackAddress(), IpFamily.IPV4, ProbeSettings.defaults(), table);
+    var cause = new IllegalStateException("failed while registering");
+
+    table.abort(registered, cause);
+    table.abort(neverRegistered, cause);
+
+    assertThat(table.inFlight()).isZero();
+    assertThat(registered).isCompletedExceptionally();
+    assertThat(neverRegistered).isCompletedExceptionally();
+  }
+
   private PendingProbe scheduleProbe(Duration timeout) throws Exception {
     var probe = new PendingProbe(InetAddress.getLoopbackAddress(), IpFamily.IPV4, ProbeSettings.defaults().timeout(timeout), table);
     probe.sequence = nextSequence++;

@@ -1,0 +1,55 @@
+package io.pingstream.internal.engine;
+
+import static io.pingstream.testing.Requirements.requireRaw;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.pingstream.IpFamily;
+import io.pingstream.PingOptions;
+import io.pingstream.ProbeSettings;
+import io.pingstream.SocketMode;
+import java.net.InetAddress;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** {@link IcmpSocket#sendAll}: how many system calls a batch takes. */
+class SendBatchTest {
+
+  private static final long SIGNATURE = 0x5EED;
+  private final ProbeTable table = new ProbeTable(new Counters(), result -> {});
+
+  @ParameterizedTest
+  @EnumSource(IpFamily.class)
+  void aBatchGoesToTheKernelInOneCallWhereTheKernelStampsEachRequest(IpFamily family) throws Exception {
+    requireRaw();
+    assumeTrue(KernelFeatures.perPacketTimestampKey(), "per-packet transmit stamps need Linux 6.13");
+    assertThat(callsToSend(family, PingOptions.defaults(), 64)).isEqualTo(1);
+  }
+
+  @Test
+  void withoutTransmitStampsEachProbeHasACallOfItsOwn() throws Exception {
+    requireRaw();
+    assertThat(callsToSend(IpFamily.IPV4, PingOptions.defaults().transmitTimestamps(false), 64)).isEqualTo(64);
+  }
+
+  private long callsToSend(IpFamily family, PingOptions options, int count) throws Exception {
+    IcmpSocket socket = IcmpSocket.open(family, SocketMode.RAW, options, 0x1234, SIGNATURE);
+    try {
+      var target = InetAddress.getByName(family == IpFamily.IPV4 ? "127.0.0.1" : "::1");
+      var probes = new PendingProbe[count];
+      for (int i = 0; i < count; i++) {
+        probes[i] = new PendingProbe(target, family, ProbeSettings.defaults(), table);
+      }
+      int[] errnos = new int[count];
+
+      socket.sendAll(probes, count, table, SIGNATURE, errnos);
+
+      assertThat(errnos).containsOnly(0);
+      assertThat(table.inFlight()).isEqualTo(count);
+      return socket.sendCalls();
+    } finally {
+      socket.close();
+    }
+  }
+}
