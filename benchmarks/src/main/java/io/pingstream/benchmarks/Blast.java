@@ -5,14 +5,14 @@ import io.pingstream.PingEngine;
 import io.pingstream.PingResult;
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.function.BiConsumer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
- * Sends probes round-robin over targets from one thread as fast as {@code ping()} returns,
- * keeping at most {@code window} unanswered, and waits for every outcome. Shared by {@link
+ * Sends probes round-robin over targets from one thread as fast as {@code ping()} (or {@code
+ * pingEach()}) returns, keeping at most {@code window} unanswered, and waits for every outcome. Shared by {@link
  * Burst} and {@link Scale}.
  */
 final class Blast {
@@ -62,7 +62,10 @@ final class Blast {
       int n = Math.min(batch, probes - i);
       if (window > 0) {
         n = Math.min(n, window);
-        permits.acquire(n);
+        if (!permits.tryAcquire(n, maxWaitSeconds, TimeUnit.SECONDS)) {
+          System.err.println("blast: no outcome for " + maxWaitSeconds + " s with the window full; stopped at probe " + i);
+          break;
+        }
       }
       if (n == 1) {
         engine.ping(targets[i % targets.length]).whenComplete(onOutcome);

@@ -14,8 +14,9 @@ import java.util.Arrays;
  * measured bursts, and prints their median replies per second (first send to last outcome),
  * their range, the loss summed over them, and the CPU per probe of the whole process and of
  * each thread role. {@code --timeout-ms} is the probe timeout (1 s, the engine's default).
- * {@code --batch N} sends N probes per {@code PingEngine.pingEach} call (one {@code sendmmsg(2)})
- * instead of one {@code ping()} per probe; the result then says {@code batch=N}.
+ * {@code --batch N} sends N probes per {@code PingEngine.pingEach} call (one {@code sendmmsg(2)}
+ * per 64 where the kernel stamps transmission, else one by one) instead of a {@code ping()} per
+ * probe; the result then says {@code batch=N}.
  * {@code --tx-timestamps off} runs without kernel transmit timestamps, as fping does (it stamps
  * receive only); the result then says {@code config=tx-timestamps-off}. {@code --policy} picks the
  * socket (RAW by default; DGRAM needs a {@code ping_group_range} that admits the user, e.g. in a
