@@ -107,7 +107,8 @@ public final class PingEngine implements AutoCloseable {
    * 6.13 and later, with {@link PingOptions#transmitTimestamps(boolean)} on, the default):
    * consecutive targets of one family then go to the kernel together, up to 64 per {@code
    * sendmmsg(2)} call (probes of up to 512 ICMP bytes), and each RTT still starts when its own
-   * request left. Elsewhere they go one by one, since an RTT timed from the JVM's clock would
+   * request left (a probe whose stamp is lost, e.g. to a full receive buffer, is timed from
+   * before the call). Elsewhere they go one by one, since an RTT timed from the JVM's clock would
    * also count the kernel's work on the probes ahead of it in the batch.
    *
    * <p>All the probes leave at once and their replies come together: the receive buffer ({@link

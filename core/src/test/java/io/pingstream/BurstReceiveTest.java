@@ -94,8 +94,13 @@ class BurstReceiveTest {
    * (a whole 20,000-probe burst once in a loaded CI run), which is not what this test is about.
    */
   static void awaitKernelStamps(PingEngine engine, InetAddress target) throws Exception {
+    awaitKernelStamps(engine, target, expectedSource());
+  }
+
+  /** As {@link #awaitKernelStamps(PingEngine, InetAddress)}, for replies timed by {@code source}. */
+  static void awaitKernelStamps(PingEngine engine, InetAddress target, TimestampSource source) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (engine.ping(target).get(5, TimeUnit.SECONDS).timestampSource().orElse(null) != expectedSource()) {
+    while (engine.ping(target).get(5, TimeUnit.SECONDS).timestampSource().orElse(null) != source) {
       assertThat(System.nanoTime()).as("a reply timed by the kernel within 5 s").isLessThan(deadline);
       Thread.sleep(10);
     }

@@ -67,7 +67,14 @@ public final class Engine {
       return CompletableFuture.failedFuture(e);
     }
     var probe = new PendingProbe(target, socket.family, settings, table);
-    settle(probe, socket.send(probe, table, signature));
+    int errno;
+    try {
+      errno = socket.send(probe, table, signature);
+    } catch (Throwable e) { // e.g. no memory to register it: it must not stay in the table
+      table.abort(probe, e);
+      throw e;
+    }
+    settle(probe, errno);
     return probe;
   }
 
@@ -133,13 +140,20 @@ public final class Engine {
     InetAddress target = probe.target;
     if (errno == 0) {
       counters.add(Event.SENT);
+      boolean earliest;
+      try {
+        earliest = table.schedule(probe);
+      } catch (Throwable e) { // no deadline: nothing would ever time it out
+        table.abort(probe, e);
+        throw e;
+      }
       Wakeup wakeup = this.wakeup;
-      if (table.schedule(probe) && wakeup != null) {
+      if (earliest && wakeup != null) {
         wakeup.signal();
       }
       recordSent(target); // after the probe has its deadline: even a fatal error here leaks nothing
     } else if (errno == IcmpSocket.CLOSED) {
-      probe.completeExceptionally(new EngineClosedException());
+      table.abort(probe, new EngineClosedException()); // claimed, so a later cancel counts nothing
     } else {
       try {
         recordSent(target);

@@ -46,7 +46,12 @@ final class ProbeTable {
   /** Publishes a stamped probe so that its reply can find it. */
   void register(PendingProbe probe) {
     inFlight.incrementAndGet();
-    byToken.put(probe.token, probe);
+    try {
+      byToken.put(probe.token, probe);
+    } catch (Throwable e) { // e.g. no memory for the map's node: the probe is not in the table
+      inFlight.decrementAndGet();
+      throw e;
+    }
   }
 
   /**
@@ -106,9 +111,8 @@ final class ProbeTable {
    * failed before it was registered.
    */
   void abort(PendingProbe probe, Throwable cause) {
-    boolean registered = byToken.remove(probe.token, probe);
     if (probe.claim()) {
-      if (registered) { // only the outcomes remove a probe, each after claiming it
+      if (byToken.remove(probe.token, probe)) { // else it was never registered
         inFlight.decrementAndGet();
       }
       probe.completeExceptionally(cause);

@@ -92,6 +92,8 @@ class ProbeTableTest {
 
     table.abort(registered, cause);
     table.abort(neverRegistered, cause);
+    table.abort(registered, cause); // close aborts what is left, once more
+    neverRegistered.cancel(false); // a caller cancelling its failed future
 
     assertThat(table.inFlight()).isZero();
     assertThat(registered).isCompletedExceptionally();
