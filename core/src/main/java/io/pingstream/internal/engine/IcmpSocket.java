@@ -190,7 +190,7 @@ final class IcmpSocket {
    *
    * <p>Only where the kernel stamps each request as it leaves: a probe's send time is otherwise
    * the JVM's, taken before the call, and the kernel's work on the probes ahead of it in the
-   * batch (on loopback ~2.5 us each, the reply included) would be counted in its RTT. Without
+   * batch (on loopback 1.5-2.5 us each, the reply included) would be counted in its RTT. Without
    * transmit stamps the probes go one by one.
    *
    * @param errnos receives each probe's outcome as {@link #send} returns it
@@ -210,7 +210,7 @@ final class IcmpSocket {
       PendingProbe probe = probes[i];
       stamp(probe, table);
       EchoCodec.encodeRequest(batch.packet(i), ipv6, icmpLength, identifier, probe.sequence, signature, probe.token, needsChecksum());
-      batch.set(i, probe.targetBytes, probe.scope, icmpLength, probe.txKeyed, probe.txKey);
+      batch.set(i, probe.targetBytes, probe.scope, icmpLength, probe.txKey);
       errnos[i] = ttlErrno;
     }
     if (ttlErrno != 0) {

@@ -36,22 +36,23 @@ final class SendBatch {
   private final ByteBuffer[] packets = new ByteBuffer[CAPACITY];
   /** {@code messages[i]} points to the i-th mmsghdr: sendmmsg resumes after a failed message. */
   private final Pointer[] messages = new Pointer[CAPACITY];
-  private final Pointer[] controls = new Pointer[CAPACITY];
 
   SendBatch() {
     for (int i = 0; i < CAPACITY; i++) {
       int packet = PACKET_OFFSET + i * MAX_ICMP_LENGTH;
       packets[i] = memory.getByteBuffer(packet, MAX_ICMP_LENGTH).order(ByteOrder.BIG_ENDIAN);
       messages[i] = memory.share((long) i * MMSGHDR_SIZE);
-      controls[i] = memory.share(CMSG_OFFSET + (long) i * CMSG_SPACE_INT);
+      Pointer control = memory.share(CMSG_OFFSET + (long) i * CMSG_SPACE_INT);
       Pointer iovec = memory.share(IOVEC_OFFSET + (long) i * IOVEC_SIZE);
       iovec.setPointer(0, memory.share(packet));
       messages[i].setPointer(0, memory.share(ADDRESS_OFFSET + (long) i * SocketAddresses.MAX_SIZE));
       messages[i].setPointer(16, iovec);
       messages[i].setLong(24, 1);
-      controls[i].setLong(0, 20); // CMSG_LEN(sizeof(u32))
-      controls[i].setInt(8, LibC.SOL_SOCKET);
-      controls[i].setInt(12, LibC.SCM_TS_OPT_ID);
+      messages[i].setPointer(32, control);
+      messages[i].setLong(40, CMSG_SPACE_INT);
+      control.setLong(0, 20); // CMSG_LEN(sizeof(u32))
+      control.setInt(8, LibC.SOL_SOCKET);
+      control.setInt(12, LibC.SCM_TS_OPT_ID);
     }
   }
 
@@ -62,21 +63,14 @@ final class SendBatch {
 
   /**
    * Fills in message {@code index}: its destination, the request's length (already encoded in
-   * {@link #packet}) and, if {@code keyed}, the key of its transmit timestamp.
+   * {@link #packet}) and the key of its transmit timestamp. Batches are sent only by sockets that
+   * stamp each request: a send time taken before the call would count the messages ahead.
    */
-  void set(int index, byte[] address, int scope, int icmpLength, boolean keyed, int txKey) {
-    int header = index * MMSGHDR_SIZE;
+  void set(int index, byte[] address, int scope, int icmpLength, int txKey) {
     int addressLength = SocketAddresses.write(structs, ADDRESS_OFFSET + index * SocketAddresses.MAX_SIZE, address, scope);
-    structs.putInt(header + 8, addressLength);
+    structs.putInt(index * MMSGHDR_SIZE + 8, addressLength);
     structs.putLong(IOVEC_OFFSET + index * IOVEC_SIZE + 8, icmpLength);
-    if (keyed) {
-      structs.putInt(CMSG_OFFSET + index * CMSG_SPACE_INT + 16, txKey);
-      messages[index].setPointer(32, controls[index]);
-      structs.putLong(header + 40, CMSG_SPACE_INT);
-    } else {
-      messages[index].setPointer(32, null);
-      structs.putLong(header + 40, 0);
-    }
+    structs.putInt(CMSG_OFFSET + index * CMSG_SPACE_INT + 16, txKey);
   }
 
   /**
