@@ -187,11 +187,16 @@ class PingEachTest {
     List<InetAddress> targets = loopbackTargets(64);
     BurstReceiveTest.awaitKernelStamps(engine, targets.get(0), source);
     long[] gaps = new long[20];
+    int bySource = 0;
     for (int round = 0; round < gaps.length; round++) {
       List<PingResult> results = awaitAll(engine.pingEach(targets));
-      assertThat(results).allSatisfy(result -> assertThat(result.timestampSource()).as("%s", result).contains(source));
+      assertThat(results).allMatch(PingResult::isReply);
+      bySource += (int) results.stream().filter(result -> result.timestampSource().orElseThrow() == source).count();
       gaps[round] = medianRtt(results.subList(56, 64)) - medianRtt(results.subList(0, 8));
     }
+    // A few may fall back to the JVM's clock, e.g. when the receive thread is preempted between
+    // its two clock readings under load; the bias this is about would show in every round.
+    assertThat(bySource).as("replies timed by %s", source).isGreaterThanOrEqualTo(gaps.length * 64 * 9 / 10);
     Arrays.sort(gaps);
     return gaps[gaps.length / 2];
   }
