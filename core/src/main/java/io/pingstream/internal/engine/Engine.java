@@ -87,7 +87,7 @@ public final class Engine {
     var futures = new ArrayList<CompletableFuture<PingResult>>(targets.size());
     var batch = new PendingProbe[Math.min(targets.size(), SendBatch.CAPACITY)];
     var errnos = new int[batch.length];
-    IcmpSocket batchSocket = null;
+    @Nullable IcmpSocket batchSocket = null;
     int count = 0;
     for (InetAddress target : targets) {
       IcmpSocket socket;
