@@ -168,7 +168,7 @@ final class IcmpSocket {
     }
     EchoCodec.encodeRequest(packet, ipv6, icmpLength, identifier, probe.sequence, signature, probe.token, needsChecksum());
     int addressLength = SocketAddresses.write(structs, ADDRESS_OFFSET, probe.targetBytes, probe.scope);
-    boolean rebound = false;
+    @Nullable Retries retries = null;
     while (true) {
       sendCalls++;
       long sent = probe.txKeyed ? sendKeyed(icmpLength, addressLength, probe.txKey) : LibC.sendto(fd, sendMemory, icmpLength, 0, addressPointer, addressLength);
@@ -176,11 +176,10 @@ final class IcmpSocket {
         return 0;
       }
       int errno = Errors.lastErrno();
-      if (mayRetry(errno, !rebound)) {
-        rebound |= errno == LibC.ENODEV;
-        continue;
+      retries = retries == null ? new Retries() : retries; // only once a send failed
+      if (!retries.worthAnother(errno)) {
+        return errno;
       }
-      return errno;
     }
   }
 
@@ -216,32 +215,53 @@ final class IcmpSocket {
     if (ttlErrno != 0) {
       return;
     }
-    boolean rebound = false;
+    @Nullable Retries retries = null; // those of the message at next
     for (int next = 0; next < count; ) {
       sendCalls++;
       int sent = batch.send(fd, next, count);
       if (sent > 0) {
         next += sent; // errnos of sent probes are 0 already
+        retries = null;
         continue;
       }
       int errno = Errors.lastErrno();
-      if (mayRetry(errno, !rebound)) {
-        rebound |= errno == LibC.ENODEV;
-        continue;
+      retries = retries == null ? new Retries() : retries;
+      if (!retries.worthAnother(errno)) {
+        errnos[next++] = errno; // the kernel refused this one: the rest may still go
+        retries = null;
       }
-      errnos[next++] = errno; // the kernel refused this one: the rest may still go
     }
   }
 
-  /**
-   * Whether a send that failed with {@code errno} is worth another try: interrupted, or (if
-   * {@code mayRebind}) the bound interface was deleted and has come back with a new index,
-   * re-bound here.
-   */
-  private boolean mayRetry(int errno, boolean mayRebind) {
-    // EAGAIN (send buffer full) fails the probe at once, as ENOBUFS does: waiting for room here
-    // would hold every sender of the socket, and a Reactor thread, for up to the timeout.
-    return errno == LibC.EINTR || errno == LibC.ENODEV && mayRebind && rebind();
+  /** The tries one message's send has left after failures. */
+  private final class Retries {
+    private boolean rebound;
+    private boolean pendingErrorCleared;
+
+    /**
+     * Whether a send that failed with {@code errno} is worth another try: interrupted; or, once,
+     * the failure may have been an ICMP error of an earlier probe; or, once, the bound interface
+     * was deleted and has come back with a new index, re-bound here.
+     */
+    boolean worthAnother(int errno) {
+      if (errno == LibC.EINTR) {
+        return true;
+      }
+      // A ping socket with IP_RECVERR also keeps an incoming ICMP error as its pending socket
+      // error, and its next send fails with it (whatever the target) and clears it: a second
+      // try tells such a leftover from a refusal of this packet, which fails again.
+      if (mode == SocketMode.DGRAM && !pendingErrorCleared) {
+        pendingErrorCleared = true;
+        return true;
+      }
+      // EAGAIN (send buffer full) fails the probe at once, as ENOBUFS does: waiting for room
+      // here would hold every sender of the socket, and a Reactor thread, for up to the timeout.
+      if (errno == LibC.ENODEV && !rebound) {
+        rebound = true;
+        return rebind();
+      }
+      return false;
+    }
   }
 
   /** Gives {@code probe} its sequence, token and transmit key, and registers it. */
