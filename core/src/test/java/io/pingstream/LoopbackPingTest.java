@@ -73,6 +73,25 @@ class LoopbackPingTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {64, 1500, 9000, 65535})
+  void dgramRepliesLargerThanTheReceiveSlotsCountWhole(int size) throws Exception {
+    requireNamespaces();
+    // The engine's receive slots hold default-size replies (2 KiB); a ping socket cuts a larger
+    // reply to fit and does not say how long it was: such replies used to time out.
+    var settings = ProbeSettings.defaults().size(size);
+    try (var ns = NetNamespace.create().allowDgram();
+        var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.DGRAM).namespace(ns.path()))) {
+      PingResult ipv4 = await(engine.ping(InetAddress.getByName("127.0.0.1"), settings));
+      PingResult ipv6 = await(engine.ping(InetAddress.getByName("::1"), settings));
+      assertThat(ipv4.outcome()).isEqualTo(PingOutcome.REPLY);
+      assertThat(ipv4.bytes()).isEqualTo(size - 20);
+      assertThat(ipv6.outcome()).isEqualTo(PingOutcome.REPLY);
+      assertThat(ipv6.bytes()).isEqualTo(size - 40);
+      assertThat(engine.stats().malformed()).isZero();
+    }
+  }
+
   @Test
   void manyTargetsShareOneSocketAndEachResultNamesItsOwnTarget() throws Exception {
     requireRaw();

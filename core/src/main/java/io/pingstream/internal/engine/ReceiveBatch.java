@@ -82,6 +82,11 @@ final class ReceiveBatch {
     return structs.getInt(slot * MMSGHDR + 56);
   }
 
+  /** Whether the slot's datagram was longer than the slot (msghdr.msg_flags has MSG_TRUNC). */
+  boolean truncated(int slot) {
+    return (structs.getInt(slot * MMSGHDR + 48) & LibC.MSG_TRUNC) != 0;
+  }
+
   /** The datagram bytes, at absolute index 0, network order. */
   ByteBuffer packet(int slot) {
     return packets[slot];

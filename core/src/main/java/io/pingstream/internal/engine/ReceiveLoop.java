@@ -375,7 +375,14 @@ final class ReceiveLoop implements Runnable {
     if (probe == null) {
       return;
     }
-    if (reply.icmpLength != EchoCodec.icmpLength(socket.family == IpFamily.IPV6, probe.settings.size())) {
+    int expected = EchoCodec.icmpLength(socket.family == IpFamily.IPV6, probe.settings.size());
+    // A ping socket cuts a reply longer than the slot to fit and reports only what it copied
+    // (it ignores MSG_TRUNC, which makes RAW sockets report the real length): a cut reply to a
+    // probe larger than the slot counts as whole.
+    if (socket.mode == SocketMode.DGRAM && batch.truncated(slot) && reply.icmpLength < expected) {
+      reply.icmpLength = expected;
+    }
+    if (reply.icmpLength != expected) {
       counters.add(Event.MALFORMED); // an echo reply echoes the whole request, or was cut
       return;
     }
