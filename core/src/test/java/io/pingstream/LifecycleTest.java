@@ -1,6 +1,7 @@
 package io.pingstream;
 
 import static io.pingstream.LoopbackPingTest.await;
+import static io.pingstream.testing.Requirements.requireNamespaces;
 import static io.pingstream.testing.Requirements.requireNftables;
 import static io.pingstream.testing.Requirements.requireRaw;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -115,6 +116,29 @@ class LifecycleTest {
       Thread.sleep(10);
     }
     assertThat(receiveThreads()).isZero();
+    assertThat(openFileDescriptors()).isEqualTo(fdsBefore);
+  }
+
+  @Test
+  void anInterruptWhileASocketOpensInANamespaceNeitherFailsTheProbeNorLeaksTheSocket() throws Exception {
+    requireNamespaces();
+    long fdsBefore = openFileDescriptors();
+    try (var ns = NetNamespace.create()) {
+      for (int i = 0; i < 5; i++) {
+        try (var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW).namespace(ns.path()))) {
+          // The socket opens on a helper thread in the namespace; the caller used to stop
+          // waiting for it, and the socket it opened was never closed.
+          Thread.currentThread().interrupt();
+          var probe = engine.ping(InetAddress.getByName("127.0.0.1"));
+          assertThat(Thread.interrupted()).as("the interrupt stays set for the caller").isTrue();
+          assertThat(await(probe).outcome()).isEqualTo(PingOutcome.REPLY);
+        }
+      }
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (receiveThreads() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
     assertThat(openFileDescriptors()).isEqualTo(fdsBefore);
   }
 

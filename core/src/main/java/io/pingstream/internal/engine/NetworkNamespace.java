@@ -3,7 +3,6 @@ package io.pingstream.internal.engine;
 import io.pingstream.internal.jna.Errors;
 import io.pingstream.internal.jna.LibC;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -23,7 +22,8 @@ public final class NetworkNamespace {
 
   /**
    * Runs {@code task} in {@code namespace}, or on this thread when it is null. The helper thread
-   * is gone when this returns.
+   * is gone when this returns. An interrupt does not cut the wait short (the task only opens a
+   * socket, and what it opens would be lost): it stays set for the caller.
    */
   public static <T> T call(@Nullable Path namespace, Callable<T> task) throws IOException {
     if (namespace == null) {
@@ -36,18 +36,26 @@ public final class NetworkNamespace {
     var thread = new Thread(future, "pingstream-netns");
     thread.setDaemon(true);
     thread.start();
+    boolean interrupted = false;
     try {
-      T result = future.get();
-      thread.join();
-      return result;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while opening a socket in " + namespace);
+      while (true) {
+        try {
+          T result = future.get();
+          thread.join();
+          return result;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
     } catch (ExecutionException e) {
       if (e.getCause() instanceof IOException io) {
         throw io;
       }
       throw new IOException(e.getCause());
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
