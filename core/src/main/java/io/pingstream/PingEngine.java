@@ -67,8 +67,9 @@ public final class PingEngine implements AutoCloseable {
    * timeout, a {@link PingOutcome#TIMEOUT}; on the calling thread with a {@link
    * PingOutcome#ERROR} when the kernel refuses the packet. It completes exceptionally with a
    * {@link SocketUnavailableException} when no socket of the policy opens, and with an {@link
-   * EngineClosedException} when the engine is or gets closed. Cancelling the future forgets the
-   * probe at once; a reply that comes later is counted as late and ignored.
+   * EngineClosedException} when the engine is or gets closed. Cancelling the future, or
+   * completing it yourself (e.g. with {@code completeOnTimeout} or {@code orTimeout}), forgets the
+   * probe at once: a reply that comes later is counted as late and ignored, and no timeout follows.
    *
    * <p>The first probe of an address family opens its socket on the calling thread (with a
    * namespace, on a helper thread that is joined), which may take a few milliseconds; call

@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 class LifecycleTest {
@@ -166,6 +168,32 @@ class LifecycleTest {
       Thread.sleep(400); // past the deadline: a cancelled probe must not time out as well
       assertThat(engine.stats().timeouts()).isZero();
       assertThat(future.isCancelled()).isTrue();
+    }
+  }
+
+  @Test
+  void completingAProbesFutureFromOutsideForgetsTheProbeAsCancellingDoes() throws Exception {
+    requireNftables();
+    try (var ns = NetNamespace.create().dropEchoRequests();
+        var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW).namespace(ns.path()).timeout(Duration.ofMillis(200)))) {
+      List<PingResult> published = new CopyOnWriteArrayList<>();
+      engine.results().subscribe(published::add);
+      var target = InetAddress.getByName("127.0.0.1");
+      var completed = engine.ping(target);
+      var failed = engine.ping(target);
+      var timedOut = engine.ping(target).orTimeout(10, TimeUnit.MILLISECONDS);
+
+      assertThat(completed.complete(null)).isTrue();
+      assertThat(failed.completeExceptionally(new IllegalStateException("given up"))).isTrue();
+      assertThatThrownBy(timedOut::join).hasCauseInstanceOf(TimeoutException.class);
+
+      // They used to stay in flight until their deadline, then time out (and a reply meanwhile
+      // was published as a duplicate).
+      assertThat(engine.stats().inFlight()).isZero();
+      Thread.sleep(400); // past the deadline
+      assertThat(engine.stats().timeouts()).isZero();
+      assertThat(published).isEmpty();
+      assertThat(completed.join()).isNull();
     }
   }
 

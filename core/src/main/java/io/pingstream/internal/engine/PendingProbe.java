@@ -10,8 +10,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
- * One probe between its send and its outcome; the future the engine hands out. Cancelling it
- * forgets the probe at once, so a reply that comes later counts as late. Not API.
+ * One probe between its send and its outcome; the future the engine hands out. Cancelling or
+ * completing it from outside forgets the probe at once, so a reply that comes later counts as
+ * late. Not API.
  */
 final class PendingProbe extends CompletableFuture<PingResult> {
 
@@ -60,6 +61,16 @@ final class PendingProbe extends CompletableFuture<PingResult> {
     return CLAIMED.compareAndSet(this, 0, 1);
   }
 
+  /** Completes the future with the engine's outcome; only the claim's winner calls it. */
+  void settle(PingResult result) {
+    super.complete(result);
+  }
+
+  /** Fails the future with the engine's outcome (e.g. closed); only the claim's winner calls it. */
+  void fail(Throwable cause) {
+    super.completeExceptionally(cause);
+  }
+
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
     if (claim()) {
@@ -67,5 +78,29 @@ final class PendingProbe extends CompletableFuture<PingResult> {
       return super.cancel(mayInterruptIfRunning);
     }
     return isCancelled();
+  }
+
+  /**
+   * Completing the future from outside (e.g. {@code completeOnTimeout}) forgets the probe as
+   * cancelling does: it leaves the in-flight count, and neither a later reply nor its timeout is
+   * published for it.
+   */
+  @Override
+  public boolean complete(PingResult value) {
+    if (claim()) {
+      table.cancelled(this);
+      return super.complete(value);
+    }
+    return false;
+  }
+
+  /** As {@link #complete}: e.g. {@code orTimeout} forgets the probe. */
+  @Override
+  public boolean completeExceptionally(Throwable cause) {
+    if (claim()) {
+      table.cancelled(this);
+      return super.completeExceptionally(cause);
+    }
+    return false;
   }
 }

@@ -95,7 +95,7 @@ final class ProbeTable {
     try {
       publisher.accept(result);
     } finally {
-      probe.complete(result); // whatever the publisher threw, the probe is no longer in the table
+      probe.settle(result); // whatever the publisher threw, the probe is no longer in the table
     }
     return true;
   }
@@ -115,7 +115,7 @@ final class ProbeTable {
       if (byToken.remove(probe.token, probe)) { // else it was never registered
         inFlight.decrementAndGet();
       }
-      probe.completeExceptionally(cause);
+      probe.fail(cause);
     }
   }
 
