@@ -145,6 +145,36 @@ class LifecycleTest {
   }
 
   @Test
+  void closingFromASendErrorsCallbackOnTheSendingThreadDoesNotStall() throws Exception {
+    requireNftables();
+    try (var ns = NetNamespace.create().nft(
+            "add table inet output_test",
+            "add chain inet output_test output { type filter hook output priority 0 ; }",
+            "add rule inet output_test output ip daddr 127.0.0.2 icmp type echo-request drop")) {
+      var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW).namespace(ns.path()));
+      engine.open(IpFamily.IPV4);
+      var closedAfter = new CompletableFuture<Duration>();
+      // A send error is published on the thread that sent, which the subscriber closes from; the
+      // close waited 5 s for the receive thread, which waited for the lock the emit held.
+      engine.results().subscribe(result -> {
+        long start = System.nanoTime();
+        engine.close();
+        closedAfter.complete(Duration.ofNanos(System.nanoTime() - start));
+      });
+      PingResult refused = await(engine.ping(InetAddress.getByName("127.0.0.2")));
+
+      assertThat(refused.outcome()).isEqualTo(PingOutcome.ERROR);
+      assertThat(closedAfter.get(10, TimeUnit.SECONDS)).isLessThan(Duration.ofSeconds(1));
+      assertThat(engine.isClosed()).isTrue();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (receiveThreads() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(receiveThreads()).isZero();
+    }
+  }
+
+  @Test
   void anEngineThatNeverPingedOpensNothing() {
     long fdsBefore = openFileDescriptors();
     var engine = PingEngine.create(PingOptions.defaults());

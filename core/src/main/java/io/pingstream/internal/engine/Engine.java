@@ -301,8 +301,12 @@ public final class Engine {
       }
     }
     // The receive loop closes the sockets and the wake-up fd as it ends (see closeFds). From a
-    // result's callback on the receive thread the loop ends, and closes them, once it returns.
-    joinQuietly(thread);
+    // result's callback on the receive thread the loop ends, and closes them, once it returns;
+    // from one on a sender's thread (a send error) the loop's last act waits for the emit lock
+    // held here, so neither waits for the other.
+    if (!Thread.holdsLock(emitLock)) {
+      joinQuietly(thread);
+    }
     table.abortAll(new EngineClosedException());
     if (thread == null) {
       completeResults(); // else the loop's last act does it: a subscriber may still hold its thread
