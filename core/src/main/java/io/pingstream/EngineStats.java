@@ -9,8 +9,9 @@ package io.pingstream;
  * @param replies replies matched to a waiting probe
  * @param timeouts probes that timed out
  * @param icmpErrors probes answered by an ICMP error (unreachable, time exceeded, ...)
- * @param duplicates further replies to a recently answered probe (the last 8,192 replies; an
- *     older one counts as late)
+ * @param duplicates further replies to a recently answered probe (answered probes are kept in
+ *     8,192 slots picked by a hash, so most of the last few thousand are there; a duplicate
+ *     whose probe is no longer kept counts as late)
  * @param late replies or errors with this engine's signature whose probe is gone (timed out or
  *     cancelled) or already answered
  * @param foreign echo replies to another process's or engine's probes that reached user space
