@@ -25,7 +25,12 @@ import java.util.concurrent.ConcurrentMap;
  *
  * <p>Recorders of one registry share its series (and the state of its gauges, whose loss window
  * is the first recorder's): a target's series removed through one recorder are gone for all, and
- * the next probe any of them records makes them again.
+ * the next probe any of them records makes them again. They must also make {@code ping.rtt}
+ * alike, for every target: the first recorder made for a registry settles, for as long as the
+ * registry lives, whether its timer publishes a percentile histogram and which SLO buckets, and
+ * a later one whose options ask for others is refused (see {@link
+ * PingMetrics#recorder(MeterRegistry, PingMeterOptions)}). A Prometheus scrape fails on a timer
+ * that is a histogram for some targets and not for others.
  *
  * <pre>{@code
  * MicrometerPingRecorder recorder = PingMetrics.recorder(registry);
@@ -41,6 +46,7 @@ public final class MicrometerPingRecorder implements PingRecorder {
   MicrometerPingRecorder(MeterRegistry registry, PingMeterOptions options) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.options = Objects.requireNonNull(options, "options");
+    RttDistribution.require(registry, options);
   }
 
   @Override

@@ -101,7 +101,9 @@ public final class PingMeterOptions {
 
   /**
    * A copy that makes {@code ping.rtt} publish a percentile histogram (Prometheus {@code
-   * ping_rtt_seconds_bucket}), for {@code histogram_quantile} across targets.
+   * ping_rtt_seconds_bucket}), for {@code histogram_quantile} across targets. Every recorder of a
+   * registry must ask for the same: see {@link
+   * PingMetrics#recorder(io.micrometer.core.instrument.MeterRegistry, PingMeterOptions)}.
    */
   public PingMeterOptions percentileHistogram(boolean enabled) {
     return new PingMeterOptions(tags, lossWindow, enabled, serviceLevelObjectives, label);
@@ -112,7 +114,10 @@ public final class PingMeterOptions {
     return serviceLevelObjectives.clone();
   }
 
-  /** A copy that publishes {@code ping.rtt} buckets at these RTTs (each positive). */
+  /**
+   * A copy that publishes {@code ping.rtt} buckets at these RTTs (each positive). Every recorder
+   * of a registry must ask for the same.
+   */
   public PingMeterOptions serviceLevelObjectives(Duration... objectives) {
     Objects.requireNonNull(objectives, "objectives");
     for (Duration objective : objectives) {

@@ -3,6 +3,7 @@ package io.pingstream.micrometer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pingstream.PingOutcome;
 import io.pingstream.PingResult;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
@@ -19,25 +20,53 @@ import reactor.core.publisher.Flux;
  * results.transform(PingMetrics.record(registry)).subscribe();
  * }</pre>
  *
- * <p>Use one way per stream of probes: both at once count each probe twice.
+ * <p>Use one way per stream of probes: both at once count each probe twice. Both ways may meter
+ * different streams in one registry: the operator takes the {@code ping.rtt} histogram settings
+ * of the registry's recorders ({@link #record(MeterRegistry)}).
  */
 public final class PingMetrics {
 
   private PingMetrics() {}
 
-  /** A recorder with {@link PingMeterOptions#defaults()}. */
+  /**
+   * A recorder with {@link PingMeterOptions#defaults()}.
+   *
+   * @throws IllegalArgumentException when a recorder made before for {@code registry} asked for a
+   *     {@code ping.rtt} histogram or SLO buckets; see {@link #recorder(MeterRegistry, PingMeterOptions)}
+   */
   public static MicrometerPingRecorder recorder(MeterRegistry registry) {
     return recorder(registry, PingMeterOptions.defaults());
   }
 
-  /** A recorder that makes per-target meters in {@code registry} as {@code options} say. */
+  /**
+   * A recorder that makes per-target meters in {@code registry} as {@code options} say.
+   *
+   * <p>The first recorder made for a registry settles how every recorder of it makes {@code
+   * ping.rtt}: with or without a {@link PingMeterOptions#percentileHistogram(boolean) percentile
+   * histogram}, with which {@link PingMeterOptions#serviceLevelObjectives(Duration...) SLO
+   * buckets}. It stays so for as long as the registry lives, its targets removed or not: a
+   * Prometheus registry cannot scrape a timer that is a histogram for some targets and a summary
+   * for others (each scrape would throw), nor can {@code histogram_quantile} sum targets whose
+   * buckets differ.
+   *
+   * @throws IllegalArgumentException when a recorder made before for {@code registry} asked for
+   *     other {@code ping.rtt} settings; the message names both
+   */
   public static MicrometerPingRecorder recorder(MeterRegistry registry, PingMeterOptions options) {
     return new MicrometerPingRecorder(registry, options);
   }
 
-  /** An operator that records each result of a {@code Flux} with a default recorder. */
+  /**
+   * An operator that records each result of a {@code Flux} with a default recorder, but for the
+   * {@code ping.rtt} histogram settings: it takes those of the recorders made before for {@code
+   * registry} (the engine's, say), so that it can meter a stream of its own in the same registry.
+   * When it is the first, it settles the defaults (no histogram) for later ones. To give it
+   * options of its own: {@code record(recorder(registry, options))}.
+   */
   public static Function<Flux<PingResult>, Flux<PingResult>> record(MeterRegistry registry) {
-    return record(recorder(registry));
+    Objects.requireNonNull(registry, "registry");
+    PingMeterOptions defaults = PingMeterOptions.defaults();
+    return record(recorder(registry, RttDistribution.pin(registry, RttDistribution.of(defaults)).applyTo(defaults)));
   }
 
   /**

@@ -3,6 +3,7 @@ package io.pingstream.micrometer;
 import static io.pingstream.testing.Requirements.requireNftables;
 import static io.pingstream.testing.Requirements.requireRaw;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.micrometer.core.instrument.Tags;
@@ -200,6 +201,22 @@ class MicrometerPingRecorderTest {
     } finally {
       remover.shutdownNow();
     }
+  }
+
+  @Test
+  void aRecorderAskingForOtherRttHistogramSettingsThanTheRegistrysFirstIsRefused() {
+    var histogram = PingMeterOptions.defaults().percentileHistogram(true).serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(10));
+    PingMetrics.recorder(registry, histogram);
+
+    assertThatThrownBy(() -> PingMetrics.recorder(registry))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("made with percentileHistogram=true, serviceLevelObjectives=[PT0.001S, PT0.01S]")
+        .hasMessageContaining("ask for percentileHistogram=false, serviceLevelObjectives=[]");
+    assertThatThrownBy(() -> PingMetrics.recorder(registry, histogram.serviceLevelObjectives(Duration.ofMillis(1))))
+        .isInstanceOf(IllegalArgumentException.class);
+    // The same settings in other words, other options than the histogram's, another registry: fine.
+    PingMetrics.recorder(registry, histogram.serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(1), Duration.ofMillis(1)).lossWindow(5));
+    PingMetrics.recorder(new SimpleMeterRegistry());
   }
 
   @Test

@@ -49,6 +49,19 @@ class PingMetricsOperatorTest {
   }
 
   @Test
+  void theOperatorTakesTheHistogramSettingsOfTheRegistrysRecorders() throws Exception {
+    var registry = new SimpleMeterRegistry();
+    PingMetrics.recorder(registry, PingMeterOptions.defaults().serviceLevelObjectives(Duration.ofMillis(5)));
+    var target = InetAddress.getByName("192.0.2.7"); // made up: nothing is sent
+    Flux.just(PingResult.reply(target, 0, Instant.now(), Duration.ofMillis(2), 44, 64)).transform(PingMetrics.record(registry)).blockLast();
+
+    var buckets = registry.get(PingMeterNames.RTT).timer().takeSnapshot().histogramCounts();
+    assertThat(buckets).hasSize(1);
+    assertThat(buckets[0].bucket(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(5);
+    assertThat(buckets[0].count()).isEqualTo(1);
+  }
+
+  @Test
   void theLossWindowForgetsOldOutcomes() {
     var window = new LossWindow(3);
     assertThat(window.ratio()).isNaN();

@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pingstream.PingEngine;
 import io.pingstream.PingOptions;
+import io.pingstream.PingResult;
 import io.pingstream.SelectionPolicy;
 import io.pingstream.testing.NetNamespace.Commands;
 import java.net.InetAddress;
@@ -15,9 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
 
 class PrometheusScrapeTest {
 
@@ -56,5 +59,41 @@ class PrometheusScrapeTest {
       assertThat(promtool.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(promtool.exitValue()).as(verdict).isZero();
     }
+  }
+
+  @Test
+  void anEngineRecorderWithAHistogramAndTheOperatorShareARegistryThatStillScrapes() throws Exception {
+    // The two ways in, each for a stream of its own. Made-up results of documentation addresses:
+    // nothing is sent.
+    var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    var options = PingMeterOptions.defaults().percentileHistogram(true).serviceLevelObjectives(Duration.ofMillis(1));
+    var engineRecorder = PingMetrics.recorder(registry, options);
+    engineRecorder.recordSent(InetAddress.getByName("192.0.2.1"));
+    engineRecorder.recordResult(reply("192.0.2.1", Duration.ofMillis(3)));
+
+    Flux.just(reply("192.0.2.2", Duration.ofMillis(3))).transform(PingMetrics.record(registry)).blockLast();
+
+    assertThat(registry.scrape()) // threw a ClassCastException: a histogram and a summary of one name
+        .contains("ping_rtt_seconds_bucket{family=\"ipv4\",name=\"192.0.2.1\",target=\"192.0.2.1\",le=\"0.001\"} 0")
+        .contains("ping_rtt_seconds_bucket{family=\"ipv4\",name=\"192.0.2.2\",target=\"192.0.2.2\",le=\"0.001\"} 0");
+  }
+
+  @Test
+  void aTargetRemovedThenMetAgainByAnotherRecorderKeepsTheRegistrysHistogram() throws Exception {
+    var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    var engineRecorder = PingMetrics.recorder(registry, PingMeterOptions.defaults().percentileHistogram(true));
+    engineRecorder.recordResult(reply("192.0.2.1", Duration.ofMillis(2)));
+    engineRecorder.recordResult(reply("192.0.2.2", Duration.ofMillis(2)));
+    engineRecorder.targetRemoved(InetAddress.getByName("192.0.2.1"));
+
+    Flux.just(reply("192.0.2.1", Duration.ofMillis(2))).transform(PingMetrics.record(registry)).blockLast();
+
+    assertThat(registry.scrape())
+        .contains("ping_rtt_seconds_bucket{family=\"ipv4\",name=\"192.0.2.1\",target=\"192.0.2.1\",le=\"+Inf\"} 1")
+        .contains("ping_rtt_seconds_bucket{family=\"ipv4\",name=\"192.0.2.2\",target=\"192.0.2.2\",le=\"+Inf\"} 1");
+  }
+
+  private static PingResult reply(String target, Duration rtt) throws Exception {
+    return PingResult.reply(InetAddress.getByName(target), 1, Instant.now(), rtt, 44, 64);
   }
 }

@@ -1,0 +1,68 @@
+package io.pingstream.micrometer;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * What {@code ping.rtt} publishes besides its count, sum and max: a percentile histogram, SLO
+ * buckets. Pinned per registry by the first recorder made for it, and kept for as long as the
+ * registry lives, as {@link GaugeStates} keeps the loss window: every recorder of a registry
+ * must register the timer alike, whichever target it makes it for and whenever. A Prometheus
+ * registry cannot scrape a name that is a histogram for some targets and a summary for others
+ * (Micrometer 1.13+ throws a {@code ClassCastException} on every scrape from then on), and
+ * {@code histogram_quantile} across targets needs the same buckets in each.
+ *
+ * @param percentileHistogram as {@link PingMeterOptions#percentileHistogram()}
+ * @param serviceLevelObjectives as {@link PingMeterOptions#serviceLevelObjectives()}, sorted,
+ *     without repeats (Micrometer makes one bucket of each value)
+ */
+record RttDistribution(boolean percentileHistogram, List<Duration> serviceLevelObjectives) {
+
+  private static final Map<MeterRegistry, RttDistribution> BY_REGISTRY = Collections.synchronizedMap(new WeakHashMap<>());
+
+  static RttDistribution of(PingMeterOptions options) {
+    return new RttDistribution(
+        options.percentileHistogram(),
+        Arrays.stream(options.serviceLevelObjectives()).distinct().sorted().toList());
+  }
+
+  /**
+   * The distribution of {@code registry}'s {@code ping.rtt}: {@code wanted} if it is the first
+   * asked for, else the one pinned before.
+   */
+  static RttDistribution pin(MeterRegistry registry, RttDistribution wanted) {
+    return BY_REGISTRY.computeIfAbsent(registry, r -> wanted);
+  }
+
+  /**
+   * Pins {@code options}' distribution in {@code registry}.
+   *
+   * @throws IllegalArgumentException when another one is pinned there
+   */
+  static void require(MeterRegistry registry, PingMeterOptions options) {
+    RttDistribution wanted = of(options);
+    RttDistribution pinned = pin(registry, wanted);
+    if (!pinned.equals(wanted)) {
+      throw new IllegalArgumentException("ping.rtt in this registry is made with " + pinned
+          + " by the recorder made first; these options ask for " + wanted
+          + ": every recorder of a registry must ask for the same (a Prometheus scrape fails on a timer "
+          + "that is a histogram for some targets and not for others); give them the same options, "
+          + "or record a Flux with PingMetrics.record(registry), which takes the registry's");
+    }
+  }
+
+  /** {@code options} with this distribution instead of their own. */
+  PingMeterOptions applyTo(PingMeterOptions options) {
+    return options.percentileHistogram(percentileHistogram).serviceLevelObjectives(serviceLevelObjectives.toArray(Duration[]::new));
+  }
+
+  @Override
+  public String toString() {
+    return "percentileHistogram=" + percentileHistogram + ", serviceLevelObjectives=" + serviceLevelObjectives;
+  }
+}
