@@ -27,8 +27,8 @@ import java.util.concurrent.ConcurrentMap;
  * is the first recorder's): a target's series removed through one recorder are gone for all, and
  * the next probe any of them records makes them again. They must also make {@code ping.rtt}
  * alike, for every target: the first recorder made for a registry settles, for as long as the
- * registry lives, whether its timer publishes a percentile histogram and which SLO buckets, and
- * a later one whose options ask for others is refused (see {@link
+ * registry lives, whether its timer publishes a percentile histogram, from which RTT, and which
+ * SLO buckets; a later one whose options ask for others is refused (see {@link
  * PingMetrics#recorder(MeterRegistry, PingMeterOptions)}). A Prometheus scrape fails on a timer
  * that is a histogram for some targets and not for others.
  *

@@ -29,26 +29,44 @@ public final class PingMeterOptions {
   public static final int DEFAULT_LOSS_WINDOW = 100;
   /** Largest loss window. */
   public static final int MAX_LOSS_WINDOW = 100_000;
+  /**
+   * Default smallest RTT the {@code ping.rtt} percentile histogram tells apart, 100 us: LAN RTTs
+   * fall above it. Micrometer's own default for timers, 1 ms, would put them all in one bucket.
+   */
+  public static final Duration DEFAULT_MINIMUM_EXPECTED_RTT = Duration.ofNanos(100_000);
+  /** Largest {@link #minimumExpectedRtt(Duration)}. */
+  public static final Duration MAX_MINIMUM_EXPECTED_RTT = Duration.ofSeconds(1);
 
   private static final PingMeterOptions DEFAULTS =
-      new PingMeterOptions(Tags.empty(), DEFAULT_LOSS_WINDOW, false, new Duration[0], PingMeterOptions::hostNameOrAddress);
+      new PingMeterOptions(
+          Tags.empty(), DEFAULT_LOSS_WINDOW, false, new Duration[0], DEFAULT_MINIMUM_EXPECTED_RTT, PingMeterOptions::hostNameOrAddress);
 
   private final Tags tags;
   private final int lossWindow;
   private final boolean percentileHistogram;
   private final Duration[] serviceLevelObjectives;
+  private final Duration minimumExpectedRtt;
   private final Function<InetAddress, String> label;
 
   private PingMeterOptions(
-      Tags tags, int lossWindow, boolean percentileHistogram, Duration[] serviceLevelObjectives, Function<InetAddress, String> label) {
+      Tags tags,
+      int lossWindow,
+      boolean percentileHistogram,
+      Duration[] serviceLevelObjectives,
+      Duration minimumExpectedRtt,
+      Function<InetAddress, String> label) {
     this.tags = tags;
     this.lossWindow = lossWindow;
     this.percentileHistogram = percentileHistogram;
     this.serviceLevelObjectives = serviceLevelObjectives;
+    this.minimumExpectedRtt = minimumExpectedRtt;
     this.label = label;
   }
 
-  /** No extra tags, a 100-probe loss window, no histogram, host names as labels. */
+  /**
+   * No extra tags, a 100-probe loss window, no histogram (from 100 us when turned on), host names
+   * as labels.
+   */
   public static PingMeterOptions defaults() {
     return DEFAULTS;
   }
@@ -72,7 +90,7 @@ public final class PingMeterOptions {
         throw new IllegalArgumentException("tag key '" + tag.getKey() + "' is set by the meters themselves; reserved: " + RESERVED_KEYS);
       }
     }
-    return new PingMeterOptions(checked, lossWindow, percentileHistogram, serviceLevelObjectives, label);
+    return new PingMeterOptions(checked, lossWindow, percentileHistogram, serviceLevelObjectives, minimumExpectedRtt, label);
   }
 
   /** How many of a target's latest outcomes {@code ping.loss} is computed over. */
@@ -91,7 +109,7 @@ public final class PingMeterOptions {
     if (probes < 1 || probes > MAX_LOSS_WINDOW) {
       throw new IllegalArgumentException("lossWindow must be in [1, " + MAX_LOSS_WINDOW + "], was " + probes);
     }
-    return new PingMeterOptions(tags, probes, percentileHistogram, serviceLevelObjectives, label);
+    return new PingMeterOptions(tags, probes, percentileHistogram, serviceLevelObjectives, minimumExpectedRtt, label);
   }
 
   /** Whether {@code ping.rtt} publishes a percentile histogram. */
@@ -106,7 +124,30 @@ public final class PingMeterOptions {
    * PingMetrics#recorder(io.micrometer.core.instrument.MeterRegistry, PingMeterOptions)}.
    */
   public PingMeterOptions percentileHistogram(boolean enabled) {
-    return new PingMeterOptions(tags, lossWindow, enabled, serviceLevelObjectives, label);
+    return new PingMeterOptions(tags, lossWindow, enabled, serviceLevelObjectives, minimumExpectedRtt, label);
+  }
+
+  /** The smallest RTT the {@code ping.rtt} percentile histogram tells apart. */
+  public Duration minimumExpectedRtt() {
+    return minimumExpectedRtt;
+  }
+
+  /**
+   * A copy whose {@code ping.rtt} percentile histogram starts at {@code rtt}: its first bucket
+   * holds every RTT up to it, which {@code histogram_quantile} cannot tell apart. The default, 100
+   * us, suits LAN targets; 10 us tells loopback and same-host RTTs apart too. Every bucket is a
+   * Prometheus series of every target: up to Micrometer's 30 s top, it makes 85 of them (with
+   * {@code +Inf}) from 100 us, 100 from 10 us, 69 from its own default of 1 ms. No effect without
+   * {@link #percentileHistogram(boolean)}; every recorder of a registry must ask for the same.
+   *
+   * @param rtt in (0, 1 s]
+   */
+  public PingMeterOptions minimumExpectedRtt(Duration rtt) {
+    Objects.requireNonNull(rtt, "rtt");
+    if (rtt.isNegative() || rtt.isZero() || rtt.compareTo(MAX_MINIMUM_EXPECTED_RTT) > 0) {
+      throw new IllegalArgumentException("minimumExpectedRtt must be in (0, " + MAX_MINIMUM_EXPECTED_RTT + "], was " + rtt);
+    }
+    return new PingMeterOptions(tags, lossWindow, percentileHistogram, serviceLevelObjectives, rtt, label);
   }
 
   /** The RTT buckets published as service-level objectives. */
@@ -125,7 +166,7 @@ public final class PingMeterOptions {
         throw new IllegalArgumentException("serviceLevelObjectives must be positive durations, was " + Arrays.toString(objectives));
       }
     }
-    return new PingMeterOptions(tags, lossWindow, percentileHistogram, objectives.clone(), label);
+    return new PingMeterOptions(tags, lossWindow, percentileHistogram, objectives.clone(), minimumExpectedRtt, label);
   }
 
   /** How the {@code name} tag of a target is chosen. */
@@ -140,7 +181,7 @@ public final class PingMeterOptions {
    */
   public PingMeterOptions label(Function<InetAddress, String> label) {
     Objects.requireNonNull(label, "label");
-    return new PingMeterOptions(tags, lossWindow, percentileHistogram, serviceLevelObjectives, label);
+    return new PingMeterOptions(tags, lossWindow, percentileHistogram, serviceLevelObjectives, minimumExpectedRtt, label);
   }
 
   /** The host name an address carries (without a lookup), else its literal. */

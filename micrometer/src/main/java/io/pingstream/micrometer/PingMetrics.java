@@ -32,7 +32,7 @@ public final class PingMetrics {
    * A recorder with {@link PingMeterOptions#defaults()}.
    *
    * @throws IllegalArgumentException when a recorder made before for {@code registry} asked for a
-   *     {@code ping.rtt} histogram or SLO buckets; see {@link #recorder(MeterRegistry, PingMeterOptions)}
+   *     {@code ping.rtt} histogram, another start of it or SLO buckets; see {@link #recorder(MeterRegistry, PingMeterOptions)}
    */
   public static MicrometerPingRecorder recorder(MeterRegistry registry) {
     return recorder(registry, PingMeterOptions.defaults());
@@ -43,8 +43,8 @@ public final class PingMetrics {
    *
    * <p>The first recorder made for a registry settles how every recorder of it makes {@code
    * ping.rtt}: with or without a {@link PingMeterOptions#percentileHistogram(boolean) percentile
-   * histogram}, with which {@link PingMeterOptions#serviceLevelObjectives(Duration...) SLO
-   * buckets}. It stays so for as long as the registry lives, its targets removed or not: a
+   * histogram} and from which {@link PingMeterOptions#minimumExpectedRtt(Duration) RTT}, with
+   * which {@link PingMeterOptions#serviceLevelObjectives(Duration...) SLO buckets}. It stays so for as long as the registry lives, its targets removed or not: a
    * Prometheus registry cannot scrape a timer that is a histogram for some targets and a summary
    * for others (each scrape would throw), nor can {@code histogram_quantile} sum targets whose
    * buckets differ.

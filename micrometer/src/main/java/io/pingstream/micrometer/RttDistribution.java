@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * What {@code ping.rtt} publishes besides its count, sum and max: a percentile histogram, SLO
- * buckets. Pinned per registry by the first recorder made for it, and kept for as long as the
+ * What {@code ping.rtt} publishes besides its count, sum and max: a percentile histogram and
+ * where it starts, SLO buckets. Pinned per registry by the first recorder made for it, and kept for as long as the
  * registry lives, as {@link GaugeStates} keeps the loss window: every recorder of a registry
  * must register the timer alike, whichever target it makes it for and whenever. A Prometheus
  * registry cannot scrape a name that is a histogram for some targets and a summary for others
@@ -20,15 +20,17 @@ import java.util.WeakHashMap;
  * @param percentileHistogram as {@link PingMeterOptions#percentileHistogram()}
  * @param serviceLevelObjectives as {@link PingMeterOptions#serviceLevelObjectives()}, sorted,
  *     without repeats (Micrometer makes one bucket of each value)
+ * @param minimumExpectedRtt as {@link PingMeterOptions#minimumExpectedRtt()}
  */
-record RttDistribution(boolean percentileHistogram, List<Duration> serviceLevelObjectives) {
+record RttDistribution(boolean percentileHistogram, List<Duration> serviceLevelObjectives, Duration minimumExpectedRtt) {
 
   private static final Map<MeterRegistry, RttDistribution> BY_REGISTRY = Collections.synchronizedMap(new WeakHashMap<>());
 
   static RttDistribution of(PingMeterOptions options) {
     return new RttDistribution(
         options.percentileHistogram(),
-        Arrays.stream(options.serviceLevelObjectives()).distinct().sorted().toList());
+        Arrays.stream(options.serviceLevelObjectives()).distinct().sorted().toList(),
+        options.minimumExpectedRtt());
   }
 
   /**
@@ -58,11 +60,14 @@ record RttDistribution(boolean percentileHistogram, List<Duration> serviceLevelO
 
   /** {@code options} with this distribution instead of their own. */
   PingMeterOptions applyTo(PingMeterOptions options) {
-    return options.percentileHistogram(percentileHistogram).serviceLevelObjectives(serviceLevelObjectives.toArray(Duration[]::new));
+    return options.percentileHistogram(percentileHistogram)
+        .serviceLevelObjectives(serviceLevelObjectives.toArray(Duration[]::new))
+        .minimumExpectedRtt(minimumExpectedRtt);
   }
 
   @Override
   public String toString() {
-    return "percentileHistogram=" + percentileHistogram + ", serviceLevelObjectives=" + serviceLevelObjectives;
+    return "percentileHistogram=" + percentileHistogram + ", serviceLevelObjectives=" + serviceLevelObjectives
+        + ", minimumExpectedRtt=" + minimumExpectedRtt;
   }
 }

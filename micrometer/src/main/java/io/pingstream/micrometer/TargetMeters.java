@@ -46,6 +46,7 @@ final class TargetMeters {
           .description("Round-trip time of echo replies")
           .tags(tags)
           .publishPercentileHistogram(options.percentileHistogram())
+          .minimumExpectedValue(options.minimumExpectedRtt())
           .serviceLevelObjectives(options.serviceLevelObjectives())
           .register(registry));
       sent = counter(SENT, "Echo requests sent");

@@ -214,6 +214,8 @@ class MicrometerPingRecorderTest {
         .hasMessageContaining("ask for percentileHistogram=false, serviceLevelObjectives=[]");
     assertThatThrownBy(() -> PingMetrics.recorder(registry, histogram.serviceLevelObjectives(Duration.ofMillis(1))))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PingMetrics.recorder(registry, histogram.minimumExpectedRtt(Duration.ofNanos(10_000))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minimumExpectedRtt=PT0.00001S");
     // The same settings in other words, other options than the histogram's, another registry: fine.
     PingMetrics.recorder(registry, histogram.serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(1), Duration.ofMillis(1)).lossWindow(5));
     PingMetrics.recorder(new SimpleMeterRegistry());

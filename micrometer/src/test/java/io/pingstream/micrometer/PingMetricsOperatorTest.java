@@ -81,6 +81,8 @@ class PingMetricsOperatorTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'kind'");
     assertThatThrownBy(() -> options.lossWindow(0)).hasMessage("lossWindow must be in [1, 100000], was 0");
     assertThatThrownBy(() -> options.serviceLevelObjectives(Duration.ZERO)).hasMessageContaining("positive");
+    assertThatThrownBy(() -> options.minimumExpectedRtt(Duration.ZERO)).hasMessage("minimumExpectedRtt must be in (0, PT1S], was PT0S");
+    assertThatThrownBy(() -> options.minimumExpectedRtt(Duration.ofMillis(1001))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> options.tags(null)).isInstanceOf(NullPointerException.class).hasMessage("tags");
     assertThatThrownBy(() -> PingMetrics.record((MicrometerPingRecorder) null)).hasMessage("recorder");
   }

@@ -93,6 +93,37 @@ class PrometheusScrapeTest {
         .contains("ping_rtt_seconds_bucket{family=\"ipv4\",name=\"192.0.2.2\",target=\"192.0.2.2\",le=\"+Inf\"} 1");
   }
 
+  @Test
+  void subMillisecondRttsLandInBucketsOfTheirOwn() throws Exception {
+    // With Micrometer's timer default, the histogram started at 1 ms: 50 us and 800 us shared
+    // le="0.001", and histogram_quantile said ~1 ms of any LAN or loopback target.
+    var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    var recorder = PingMetrics.recorder(registry, PingMeterOptions.defaults().percentileHistogram(true));
+    recorder.recordResult(reply("192.0.2.1", Duration.ofNanos(50_000)));
+    recorder.recordResult(reply("192.0.2.1", Duration.ofNanos(800_000)));
+    String scrape = registry.scrape();
+
+    String bucket = "ping_rtt_seconds_bucket{family=\"ipv4\",name=\"192.0.2.1\",target=\"192.0.2.1\",";
+    assertThat(scrape)
+        .contains(bucket + "le=\"1.0E-4\"} 1") // the first bucket: 50 us
+        .contains(bucket + "le=\"7.8643E-4\"} 1")
+        .contains(bucket + "le=\"8.73811E-4\"} 2"); // 800 us
+    assertThat(scrape.lines().filter(line -> line.startsWith(bucket))).as("the bucket series a target costs, as documented").hasSize(85);
+  }
+
+  @Test
+  void theHistogramStartsWhereTheOptionsSay() throws Exception {
+    var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    var recorder = PingMetrics.recorder(registry, PingMeterOptions.defaults().percentileHistogram(true).minimumExpectedRtt(Duration.ofNanos(10_000)));
+    recorder.recordResult(reply("192.0.2.1", Duration.ofNanos(20_000)));
+    recorder.recordResult(reply("192.0.2.1", Duration.ofNanos(50_000)));
+    String scrape = registry.scrape();
+
+    String bucket = "ping_rtt_seconds_bucket{family=\"ipv4\",name=\"192.0.2.1\",target=\"192.0.2.1\",";
+    assertThat(scrape).contains(bucket + "le=\"1.0E-5\"} 0").contains(bucket + "le=\"2.1845E-5\"} 1").contains(bucket + "le=\"5.4611E-5\"} 2");
+    assertThat(scrape.lines().filter(line -> line.startsWith(bucket))).hasSize(100);
+  }
+
   private static PingResult reply(String target, Duration rtt) throws Exception {
     return PingResult.reply(InetAddress.getByName(target), 1, Instant.now(), rtt, 44, 64);
   }
