@@ -5,11 +5,14 @@ import static io.pingstream.micrometer.PingMeterNames.*;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.pingstream.EngineStats;
 import io.pingstream.IpFamily;
 import io.pingstream.PingEngine;
 import io.pingstream.SocketMode;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.ToLongFunction;
@@ -22,22 +25,52 @@ import java.util.function.ToLongFunction;
  * new PingEngineMetrics(engine).bindTo(registry);
  * }</pre>
  *
+ * <p>A registry keeps one meter of a name and tags, the first registered: a second engine bound
+ * with the same tags would get the first one's meters and report nothing of its own. Give each
+ * engine of a registry tags of its own, as Micrometer's binders take them:
+ *
+ * <pre>{@code
+ * new PingEngineMetrics(monitoring, Tags.of("engine", "monitoring")).bindTo(registry);
+ * new PingEngineMetrics(onDemand, Tags.of("engine", "on_demand")).bindTo(registry);
+ * }</pre>
+ *
  * <p>The gauges keep a strong reference to the engine, so they report as long as the registry
  * holds them; close the engine and they report its final counts.
  */
 public final class PingEngineMetrics implements MeterBinder {
 
-  private final PingEngine engine;
+  private static final List<String> RESERVED_KEYS = List.of(TAG_REASON, TAG_FAMILY, TAG_MODE);
 
-  /** Meters for {@code engine}. */
+  private final PingEngine engine;
+  private final Tags tags;
+
+  /** Meters for {@code engine}, the one engine of the registries it is bound to. */
   public PingEngineMetrics(PingEngine engine) {
+    this(engine, Tags.empty());
+  }
+
+  /**
+   * Meters for {@code engine}, with {@code tags} on each: tags that tell it from the other
+   * engines bound to the same registry.
+   *
+   * @throws IllegalArgumentException for a key the meters set themselves ({@code reason}, {@code
+   *     family}, {@code mode}), which would silently replace the tag
+   */
+  public PingEngineMetrics(PingEngine engine, Iterable<Tag> tags) {
     this.engine = Objects.requireNonNull(engine, "engine");
+    this.tags = Tags.of(Objects.requireNonNull(tags, "tags"));
+    for (Tag tag : this.tags) {
+      if (RESERVED_KEYS.contains(tag.getKey())) {
+        throw new IllegalArgumentException("tag key '" + tag.getKey() + "' is set by the meters themselves; reserved: " + RESERVED_KEYS);
+      }
+    }
   }
 
   @Override
   public void bindTo(MeterRegistry registry) {
     Gauge.builder(ENGINE_IN_FLIGHT, engine, e -> e.stats().inFlight())
         .description("Probes waiting for their outcome")
+        .tags(tags)
         .strongReference(true)
         .register(registry);
     dropped(registry, "foreign", EngineStats::foreign);
@@ -50,6 +83,7 @@ public final class PingEngineMetrics implements MeterBinder {
       for (SocketMode mode : SocketMode.values()) {
         Gauge.builder(ENGINE_SOCKET, engine, e -> e.socketMode(family).filter(mode::equals).isPresent() ? 1 : 0)
             .description("1 for the socket mode the family uses, 0 otherwise (both 0 until it opens)")
+            .tags(tags)
             .tag(TAG_FAMILY, family.name().toLowerCase(Locale.ROOT))
             .tag(TAG_MODE, mode.name().toLowerCase(Locale.ROOT))
             .strongReference(true)
@@ -61,6 +95,7 @@ public final class PingEngineMetrics implements MeterBinder {
   private void dropped(MeterRegistry registry, String reason, ToLongFunction<EngineStats> count) {
     FunctionCounter.builder(ENGINE_DROPPED, engine, e -> count.applyAsLong(e.stats()))
         .description("Packets received and dropped, by reason")
+        .tags(tags)
         .tag(TAG_REASON, reason)
         .register(registry);
   }

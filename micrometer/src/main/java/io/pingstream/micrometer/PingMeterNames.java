@@ -19,6 +19,9 @@ package io.pingstream.micrometer;
  *   <tr><td>{@value #ENGINE_DROPPED}</td><td>FunctionCounter</td><td>ping_engine_dropped_total</td><td>reason</td></tr>
  *   <tr><td>{@value #ENGINE_SOCKET}</td><td>Gauge</td><td>ping_engine_socket</td><td>family, mode</td></tr>
  * </table>
+ *
+ * <p>The per-target meters also carry the {@link PingMeterOptions#tags() extra tags} of their
+ * recorder, the engine's those given to {@link PingEngineMetrics}.
  */
 public final class PingMeterNames {
 
