@@ -79,8 +79,13 @@ public final class MicrometerPingRecorder implements PingRecorder {
     });
   }
 
-  /** How many targets currently have meters. */
+  /**
+   * How many targets have meters through this recorder: those it made or found in the registry,
+   * less those removed since, through it or another recorder of the registry. Forgets the latter.
+   */
   public int targetCount() {
+    // Removes only entries still holding removed meters: one replaced meanwhile stays.
+    targets.values().removeIf(TargetMeters::isRemoved);
     return targets.size();
   }
 

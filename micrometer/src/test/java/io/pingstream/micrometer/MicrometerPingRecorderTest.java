@@ -139,6 +139,24 @@ class MicrometerPingRecorderTest {
   }
 
   @Test
+  void aTargetAnotherRecorderRemovedNoLongerCountsAsOneWithMeters() throws Exception {
+    var first = PingMetrics.recorder(registry);
+    var second = PingMetrics.recorder(registry);
+    var removed = InetAddress.getByName("127.0.0.4");
+    var kept = InetAddress.getByName("127.0.0.5");
+    first.recordSent(removed);
+    second.recordSent(removed);
+    second.recordSent(kept);
+
+    first.targetRemoved(removed);
+
+    assertThat(second.targetCount()).isEqualTo(1);
+    second.recordSent(removed); // new series
+    assertThat(second.targetCount()).isEqualTo(2);
+    assertThat(first.targetCount()).isZero();
+  }
+
+  @Test
   void removingThroughAStaleRecorderLeavesTheSeriesAnotherRecorderMadeSince() throws Exception {
     var first = PingMetrics.recorder(registry);
     var stale = PingMetrics.recorder(registry);
