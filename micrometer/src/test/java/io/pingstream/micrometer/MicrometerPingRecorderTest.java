@@ -69,6 +69,24 @@ class MicrometerPingRecorderTest {
   }
 
   @Test
+  void aCancelledProbeIsSentButHasNoOutcome() throws Exception {
+    // As the README's PromQL says: 1 - replies/sent counts it as lost, the outcomes' ratio does not.
+    requireNftables();
+    var recorder = PingMetrics.recorder(registry);
+    try (var ns = NetNamespace.create().dropEchoRequests();
+        var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW).namespace(ns.path())
+            .timeout(Duration.ofSeconds(10)).recorder(recorder))) {
+      engine.ping(InetAddress.getByName("::1")).cancel(false);
+    }
+    var tags = Tags.of("target", "0:0:0:0:0:0:0:1");
+    assertThat(registry.get(PingMeterNames.SENT).tags(tags).counter().count()).isEqualTo(1);
+    assertThat(registry.get(PingMeterNames.REPLIES).tags(tags).counter().count()).isZero();
+    assertThat(registry.get(PingMeterNames.TIMEOUTS).tags(tags).counter().count()).isZero();
+    assertThat(registry.find(PingMeterNames.ERRORS).tags(tags).counters()).allSatisfy(errors -> assertThat(errors.count()).isZero());
+    assertThat(registry.get(PingMeterNames.LOSS).tags(tags).gauge().value()).isNaN();
+  }
+
+  @Test
   void errorsAreCountedByKindAndDuplicatesApart() throws Exception {
     var recorder = PingMetrics.recorder(registry);
     var target = InetAddress.getByName("127.0.0.9");
