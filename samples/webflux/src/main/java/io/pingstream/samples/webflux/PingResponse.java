@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * {"host":"localhost","address":"127.0.0.1","rttSeconds":4.1E-5,"outcome":"REPLY",
- *  "sequence":3,"bytes":64,"ttl":64,"timestampSource":"KERNEL"}
+ *  "sequence":3,"bytes":44,"ttl":64,"timestampSource":"KERNEL"}
  * }</pre>
  *
  * @param host the host as the client gave it
@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * @param rttSeconds the round-trip time of a reply, in seconds
  * @param outcome {@code REPLY}, {@code TIMEOUT} or {@code ERROR}
  * @param sequence the ICMP sequence number of the probe
- * @param bytes the ICMP length of the reply
+ * @param bytes the ICMP length of the reply: 44 for the default 64-byte IPv4 packet (its IP
+ *     header is the other 20)
  * @param ttl the reply's TTL (IPv4) or hop limit (IPv6), when the socket reported it
  * @param timestampSource which clock measured the RTT
  * @param errorKind why the probe ended in an error

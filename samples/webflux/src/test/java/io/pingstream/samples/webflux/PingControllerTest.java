@@ -74,6 +74,7 @@ class PingControllerTest {
         .jsonPath("$.outcome").isEqualTo("REPLY")
         .jsonPath("$.rttSeconds").isNumber()
         .jsonPath("$.sequence").isNumber()
+        .jsonPath("$.bytes").isEqualTo(44) // ICMP's share of the default 64-byte packet, as PingResponse shows
         .jsonPath("$.error").doesNotExist();
   }
 

@@ -18,11 +18,11 @@ class PingResponseTest {
 
   @Test
   void replyHasItsRttInSecondsAndItsDetails() {
-    var result = PingResult.reply(LOOPBACK, 7, Instant.now(), Duration.ofNanos(1_500_000), 64, 63, TimestampSource.KERNEL);
+    var result = PingResult.reply(LOOPBACK, 7, Instant.now(), Duration.ofNanos(1_500_000), 44, 63, TimestampSource.KERNEL);
 
     assertThat(json.writeValueAsString(PingResponse.of("localhost", result))).isEqualTo(
         "{\"host\":\"localhost\",\"address\":\"127.0.0.1\",\"rttSeconds\":0.0015,\"outcome\":\"REPLY\","
-            + "\"sequence\":7,\"bytes\":64,\"ttl\":63,\"timestampSource\":\"KERNEL\"}");
+            + "\"sequence\":7,\"bytes\":44,\"ttl\":63,\"timestampSource\":\"KERNEL\"}");
   }
 
   @Test
