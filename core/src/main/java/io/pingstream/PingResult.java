@@ -106,7 +106,7 @@ public final class PingResult {
     return target;
   }
 
-  /** The ICMP sequence number of the probe. */
+  /** The ICMP sequence number of the probe; -1 when the probe was refused before it got one. */
   public int sequence() {
     return sequence;
   }

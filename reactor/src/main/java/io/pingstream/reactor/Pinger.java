@@ -252,9 +252,14 @@ public final class Pinger implements AutoCloseable {
    *
    * <p>Results are emitted in send order (a reply waits for the outcome of earlier probes, at
    * most their timeout), one per probe sent, errors ({@link PingOutcome#ERROR}) included as
-   * values. With a count the {@code Flux}
-   * completes after the last result; without one it never completes. It fails, cancelling the
-   * probes in flight, when a socket cannot be opened or the pinger is closed.
+   * values. A target the engine refuses before sending anything (the unspecified address,
+   * multicast, the IPv4 limited broadcast, a link-local IPv6 address without a scope; see {@link
+   * PingEngine#ping(InetAddress, ProbeSettings)}) is no failure either: each of its probes is an
+   * {@code ERROR} result of {@link PingResult#sequence() sequence} -1 whose cause is the {@link
+   * IllegalArgumentException} naming the target, and the stream goes on, as it does when the
+   * kernel refuses a send. With a count the {@code Flux} completes after the last result; without
+   * one it never completes. It fails, cancelling the probes in flight, when a socket cannot be
+   * opened or the pinger is closed.
    *
    * <p>Backpressure: probes are skipped, never buffered without bound. A target keeps at most
    * {@code ceil(timeout / interval) + 3} probes sent but not yet delivered (enough for every probe
@@ -346,7 +351,9 @@ public final class Pinger implements AutoCloseable {
    * <p>When {@code targetSets} completes, the last set keeps running; the {@code Flux} completes
    * when every running target has sent its count (never without a count). It fails when {@code
    * targetSets} fails, when a set is or contains null, when a socket cannot be opened, or when
-   * the pinger is closed. Cancelling cancels {@code targetSets}, every target's clock and every
+   * the pinger is closed; not when a target is refused by the engine, whose probes are {@link
+   * PingOutcome#ERROR} results as in {@link #stream(InetAddress, StreamOptions)}, while the other
+   * targets go on. Cancelling cancels {@code targetSets}, every target's clock and every
    * probe in flight.
    *
    * <p>A target that leaves the set is reported to the options' {@link

@@ -6,6 +6,7 @@ import io.pingstream.PingResult;
 import io.pingstream.ProbeSettings;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,8 @@ import reactor.core.publisher.Sinks;
  * tick waits (one at most) and is sent as soon as a slot or a permit frees, and later ones are
  * skipped and counted. Results are delivered in send order, as the subscriber requests them. A
  * probe whose future fails (an error <em>result</em> is a value) fails the stream and cancels the
- * others.
+ * others, except a target the prober refuses ({@link IllegalArgumentException}): that probe
+ * becomes an error result of sequence -1.
  *
  * <p>Lifecycle: the stream first has the prober open the target's socket ({@link
  * Prober#prepare}), so that the clock sends every probe; it completes when the target leaves its
@@ -488,7 +490,11 @@ final class TargetStream extends Flux<PingResult> {
         }
         try {
           release();
-          if (failure != null) {
+          if (failure instanceof IllegalArgumentException refused) {
+            // The prober refused the target (multicast, unscoped link-local, ...): an error
+            // value, as a send the kernel refuses, so that the other targets go on.
+            value = PingResult.error(target, -1, Instant.now(), refused);
+          } else if (failure != null) {
             fail(failure);
             return;
           }

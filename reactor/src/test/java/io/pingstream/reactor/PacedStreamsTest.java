@@ -557,6 +557,47 @@ class PacedStreamsTest {
   }
 
   @Test
+  void aTargetTheProberRefusesIsAnErrorAtEachIntervalAndTheOtherTargetsGoOn() {
+    // As PingEngine.ping refuses multicast, the unspecified address, ...: before anything is sent.
+    var replying = FakeProber.replyingAfter(time, Duration.ofMillis(5));
+    Prober refusingA = (target, settings) -> target.equals(A)
+        ? Mono.error(new IllegalArgumentException("cannot ping " + target.getHostAddress() + ": a multicast address cannot be matched to its replies"))
+        : replying.probe(target, settings);
+
+    StepVerifier.withVirtualTime(() -> all(streams(refusingA), StreamOptions.every(Duration.ofMillis(100)).count(3), A, B), () -> time, Long.MAX_VALUE)
+        .expectSubscription()
+        .assertNext(result -> assertThat(result.target()).isEqualTo(A)) // at once, as a send error
+        .expectNoEvent(Duration.ofMillis(55))
+        .assertNext(result -> assertThat(result.target()).isEqualTo(B))
+        .thenAwait(Duration.ofMillis(300))
+        .recordWith(ArrayList::new)
+        .expectNextCount(4)
+        .consumeRecordedWith(results -> {
+          assertThat(results).filteredOn(result -> result.target().equals(A)).hasSize(2);
+          assertThat(results).filteredOn(result -> result.target().equals(B)).hasSize(2).allSatisfy(result -> assertThat(result.isReply()).isTrue());
+        })
+        .expectComplete().verify(TIMEOUT);
+  }
+
+  @Test
+  void aRefusedProbeIsAnErrorResultWithoutSequenceCarryingTheRefusal() {
+    var refusal = new IllegalArgumentException("cannot ping 127.0.0.1: the unspecified address cannot be matched to its replies");
+    Prober refusing = (target, settings) -> Mono.error(refusal);
+
+    StepVerifier.withVirtualTime(() -> all(streams(refusing), StreamOptions.every(Duration.ofMillis(100)).count(2), A), () -> time, Long.MAX_VALUE)
+        .expectSubscription()
+        .assertNext(result -> {
+          assertThat(result.target()).isEqualTo(A);
+          assertThat(result.outcome()).isEqualTo(PingOutcome.ERROR);
+          assertThat(result.sequence()).isEqualTo(-1);
+          assertThat(result.error()).containsSame(refusal);
+        })
+        .thenAwait(Duration.ofMillis(100))
+        .assertNext(result -> assertThat(result.outcome()).isEqualTo(PingOutcome.ERROR))
+        .expectComplete().verify(TIMEOUT);
+  }
+
+  @Test
   void aProbeWhoseMonoIsEmptyDeliversNothingAndItsTargetGoesOn() {
     AtomicInteger index = new AtomicInteger();
     Prober emptyFirst = (target, settings) -> Mono.defer(() -> {

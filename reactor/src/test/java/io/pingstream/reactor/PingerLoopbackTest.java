@@ -231,6 +231,28 @@ class PingerLoopbackTest {
   }
 
   @Test
+  void aTargetTheEngineRefusesIsAnErrorResultWhileTheOthersAreProbed() throws Exception {
+    // 224.0.0.1 is multicast: the engine refuses it before anything is sent.
+    var loopback = InetAddress.getByName("127.0.0.1");
+    var multicast = InetAddress.getByName("224.0.0.1");
+
+    StepVerifier.create(pinger.pingAll(List.of(loopback, multicast), Duration.ofMillis(50), 3).collectList())
+        .assertNext(results -> {
+          assertThat(results).filteredOn(result -> result.target().equals(loopback)).hasSize(3)
+              .allSatisfy(result -> assertThat(result.isReply()).isTrue());
+          assertThat(results).filteredOn(result -> result.target().equals(multicast)).hasSize(3).allSatisfy(result -> {
+            assertThat(result.outcome()).isEqualTo(PingOutcome.ERROR);
+            assertThat(result.sequence()).isEqualTo(-1);
+            assertThat(result.error()).get().isInstanceOf(IllegalArgumentException.class)
+                .extracting(Throwable::getMessage).asString().contains("224.0.0.1");
+          });
+        })
+        .expectComplete()
+        .verify(TIMEOUT);
+    assertThat(pinger.engine().stats().sent()).as("only the loopback probes left").isEqualTo(3);
+  }
+
+  @Test
   void closingThePingerFailsRunningStreamsAndLaterProbes() throws Exception {
     StepVerifier.create(pinger.stream(InetAddress.getByName("127.0.0.1"), Duration.ofMillis(20)))
         .expectNextCount(2)
