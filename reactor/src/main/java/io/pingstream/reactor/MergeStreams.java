@@ -22,9 +22,25 @@ import reactor.util.context.Context;
  * probes), where here a stream with a value waiting joins one queue, O(1) per value.
  *
  * <p>Fails at the first error of the source or of a stream, cancelling the others; completes
- * when the source and every stream have completed.
+ * when the source and every stream have completed. A stream that completes normally still has
+ * its last value delivered; one that {@linkplain Withdrawable#withdraw() withdraws} has the value
+ * it has waiting, and any it still emits, discarded instead.
  */
 final class MergeStreams<T> extends Flux<T> {
+
+  /**
+   * What a merged stream subscribes: a stream whose values are no longer wanted (a target that
+   * left its set) calls {@link #withdraw()} on its subscriber when it is one of these.
+   */
+  interface Withdrawable {
+
+    /**
+     * The stream's value waiting for demand, and any it emits after, are discarded ({@link
+     * Operators#onDiscard}) rather than delivered. Any thread, any time; a value being delivered
+     * right then is not recalled.
+     */
+    void withdraw();
+  }
 
   private final Publisher<? extends Publisher<? extends T>> streams;
 
@@ -185,23 +201,22 @@ final class MergeStreams<T> extends Flux<T> {
           }
           // Read before the queue: a stream that completes after its last value is queued.
           boolean allDone = sourceDone && running.isEmpty();
-          if (delivered == demand) {
-            if (allDone && ready.isEmpty()) {
+          // Peeked, then polled below: this loop is the queue's only consumer.
+          Ready<T> next = ready.peek();
+          if (next != null && next.inner.withdrawn) {
+            ready.poll();
+            Operators.onDiscard(next.value, actual.currentContext());
+            continue;
+          }
+          if (next == null || delivered == demand) {
+            if (allDone && next == null) {
               cancelled = true;
               actual.onComplete();
               return;
             }
             break;
           }
-          Ready<T> next = ready.poll();
-          if (next == null) {
-            if (allDone) {
-              cancelled = true;
-              actual.onComplete();
-              return;
-            }
-            break;
-          }
+          ready.poll();
           try {
             actual.onNext(next.value);
           } catch (Throwable thrown) {
@@ -227,11 +242,13 @@ final class MergeStreams<T> extends Flux<T> {
   private record Ready<T>(Inner<T> inner, T value) {}
 
   /** One merged stream: requests one value at a time, the next once this one is delivered. */
-  private static final class Inner<T> implements CoreSubscriber<T> {
+  private static final class Inner<T> implements CoreSubscriber<T>, Withdrawable {
 
     private final Main<T> main;
     private volatile @Nullable Subscription subscription;
     private volatile boolean cancelled;
+    /** Its values are discarded, not delivered; read by the drain loop. */
+    volatile boolean withdrawn;
 
     Inner(Main<T> main) {
       this.main = main;
@@ -270,6 +287,12 @@ final class MergeStreams<T> extends Flux<T> {
     @Override
     public void onComplete() {
       main.completed(this);
+    }
+
+    @Override
+    public void withdraw() {
+      withdrawn = true;
+      main.drain(); // discards the waiting value; after it the merge may be done
     }
 
     void requestNext() {

@@ -326,9 +326,10 @@ public final class Pinger implements AutoCloseable {
   /**
    * Probes a changing set of targets: each {@code Collection} that {@code targetSets} emits
    * replaces the previous one. A target that appears starts its own paced stream, a target that
-   * disappears has its stream cancelled (its probes in flight too, so it emits nothing more),
-   * and the targets in both sets go on untouched. The {@code k} targets that one set adds send
-   * their first probes spread over the interval, at {@code j * interval / k}. A target that
+   * disappears has its stream cancelled (its probes in flight too, and its result still waiting
+   * for demand goes to the discard hook: it emits nothing more, even after it finished its
+   * count), and the targets in both sets go on untouched. The {@code k} targets that one set adds
+   * send their first probes spread over the interval, at {@code j * interval / k}. A target that
    * stays after sending its {@code count} is not restarted; removed and added again, it is.
    *
    * <p>Results carry their target ({@link PingResult#target()}), so {@code groupBy}, windows and

@@ -43,7 +43,8 @@ import reactor.core.publisher.Sinks;
  *
  * <p>Lifecycle: the stream first has the prober open the target's socket ({@link
  * Prober#prepare}), so that the clock sends every probe; it completes when the target leaves its
- * set ({@link TargetSet.Start#stop}), and tells the recorder once every probe it sent has
+ * set ({@link TargetSet.Start#stop}), withdrawing the result it may have waiting in the merge for
+ * demand ({@link MergeStreams.Withdrawable}), and tells the recorder once every probe it sent has
  * settled (cancelled, or its outcome recorded), so that nothing of the target is recorded after
  * that. A target added again before that report starts after it ({@link TargetSet.Start#after}),
  * and reports come in the order of the removals. These were a {@code thenMany}, a {@code takeUntilOther} and a {@code doFinally} around
@@ -180,9 +181,10 @@ final class TargetStream extends Flux<PingResult> {
     }
 
     /**
-     * The target left its set: stop and complete, then tell the recorder once every probe of the
-     * stream has settled, so that nothing of the target is recorded after (a probe being sent is
-     * recorded as sent, and a reply being matched is recorded, before their futures complete).
+     * The target left its set: withdraw its result waiting in the merge, stop and complete, then
+     * tell the recorder once every probe of the stream has settled, so that nothing of the target
+     * is recorded after (a probe being sent is recorded as sent, and a reply being matched is
+     * recorded, before their futures complete).
      */
     private void remove() {
       synchronized (this) {
@@ -190,6 +192,11 @@ final class TargetStream extends Flux<PingResult> {
           return; // failed or cancelled: the target did not leave a running stream
         }
         removed = true;
+      }
+      // Its result waiting in the merge for demand, if any, is discarded, and so is any this
+      // stream still hands over: only a result being delivered right now may still come out.
+      if (actual instanceof MergeStreams.Withdrawable merge) {
+        merge.withdraw();
       }
       if (!finished) {
         stop();

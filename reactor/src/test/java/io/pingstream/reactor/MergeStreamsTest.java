@@ -99,6 +99,70 @@ class MergeStreamsTest {
   }
 
   @Test
+  void theValueWaitingOfAStreamThatWithdrawsIsDiscardedWhileOthersStillDeliverTheirLast() {
+    // Each emits its value at once; with no demand it waits in the merge.
+    var withdrawing = new WithdrawingStream(1);
+    List<Object> discarded = new ArrayList<>();
+
+    StepVerifier.create(new MergeStreams<>(Flux.just(withdrawing, Flux.just(2))).doOnDiscard(Integer.class, discarded::add), 0)
+        .expectSubscription()
+        .then(withdrawing::withdrawAndComplete)
+        .expectNoEvent(Duration.ofMillis(50))
+        .thenRequest(10)
+        .expectNext(2) // completed normally: its last value is still delivered
+        .expectComplete()
+        .verify(TIMEOUT);
+
+    assertThat(discarded).containsExactly(1);
+  }
+
+  @Test
+  void aMergeWhoseLastWaitingValueIsWithdrawnCompletesWithoutDemand() {
+    var withdrawing = new WithdrawingStream(1);
+
+    StepVerifier.create(new MergeStreams<>(Flux.just(withdrawing)), 0)
+        .expectSubscription()
+        .then(withdrawing::withdrawAndComplete)
+        .expectComplete()
+        .verify(TIMEOUT);
+  }
+
+  /** Emits {@code value} when asked, then, when told, withdraws it and completes. */
+  private static final class WithdrawingStream extends Flux<Integer> {
+
+    private final int value;
+    private volatile reactor.core.CoreSubscriber<? super Integer> subscriber;
+
+    WithdrawingStream(int value) {
+      this.value = value;
+    }
+
+    @Override
+    public void subscribe(reactor.core.CoreSubscriber<? super Integer> actual) {
+      subscriber = actual;
+      actual.onSubscribe(new org.reactivestreams.Subscription() {
+        boolean emitted;
+
+        @Override
+        public void request(long n) {
+          if (!emitted) {
+            emitted = true;
+            actual.onNext(value);
+          }
+        }
+
+        @Override
+        public void cancel() {}
+      });
+    }
+
+    void withdrawAndComplete() {
+      ((MergeStreams.Withdrawable) subscriber).withdraw();
+      subscriber.onComplete();
+    }
+  }
+
+  @Test
   void aStreamThatFailsAfterTheSourceCompletedFailsTheMerge() {
     Sinks.Many<Integer> last = Sinks.many().unicast().onBackpressureBuffer();
 

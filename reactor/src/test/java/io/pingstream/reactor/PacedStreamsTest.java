@@ -273,6 +273,64 @@ class PacedStreamsTest {
   }
 
   @Test
+  void aResultWaitingForDemandWhenItsTargetIsRemovedIsDiscardedNotEmittedAfterTheRemoval() {
+    var prober = FakeProber.replyingAfter(time, Duration.ofMillis(10));
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.pingstream.PingRecorder logging = new io.pingstream.PingRecorder() {
+      @Override
+      public void targetRemoved(InetAddress target) {
+        events.add("removed " + target.getHostAddress());
+      }
+    };
+    var streams = new PacedStreams(prober, ProbeSettings.defaults(), new PacingClocks(Timebase.of(time)), skipped, logging);
+    Sinks.Many<Collection<InetAddress>> sets = Sinks.many().unicast().onBackpressureBuffer();
+    List<PingResult> discarded = new ArrayList<>();
+
+    StepVerifier.withVirtualTime(() -> streams.pingAll(sets.asFlux(), StreamOptions.every(Duration.ofSeconds(1)))
+            .doOnNext(result -> events.add("next " + result.target().getHostAddress() + " #" + result.sequence()))
+            .doOnDiscard(PingResult.class, discarded::add), () -> time, 0)
+        .expectSubscription()
+        .then(() -> sets.tryEmitNext(List.of(A, B))) // A sends at 0 ms, B at 500 ms
+        .thenAwait(Duration.ofMillis(600))            // both answered: A's result waits in the merge
+        .then(() -> sets.tryEmitNext(List.of(B)))
+        .thenAwait(Duration.ofMillis(100))
+        .thenRequest(10)
+        .assertNext(result -> assertThat(result.target()).isEqualTo(B))
+        .thenAwait(Duration.ofSeconds(1))
+        .assertNext(result -> assertThat(result.target()).isEqualTo(B))
+        .thenCancel()
+        .verify(TIMEOUT);
+
+    assertThat(events).containsExactly("removed 127.0.0.1", "next 127.0.0.2 #0", "next 127.0.0.2 #1");
+    assertThat(discarded).singleElement().satisfies(result -> {
+      assertThat(result.target()).isEqualTo(A);
+      assertThat(result.sequence()).isZero();
+    });
+  }
+
+  @Test
+  void aTargetThatFinishedItsCountStillDeliversItsLastResultOnceDemandComesUnlessItIsRemovedFirst() {
+    var prober = FakeProber.replyingAfter(time, Duration.ofMillis(10));
+    Sinks.Many<Collection<InetAddress>> sets = Sinks.many().unicast().onBackpressureBuffer();
+    List<PingResult> discarded = new ArrayList<>();
+
+    StepVerifier.withVirtualTime(() -> streams(prober).pingAll(sets.asFlux(), StreamOptions.every(Duration.ofMillis(100)).count(1))
+            .doOnDiscard(PingResult.class, discarded::add), () -> time, 0)
+        .expectSubscription()
+        .then(() -> sets.tryEmitNext(List.of(A, B))) // A sends at 0 ms, B at 50 ms; both then finish
+        .thenAwait(Duration.ofMillis(500))
+        .then(() -> sets.tryEmitNext(List.of(A)))     // B leaves before its last result is delivered
+        .thenRequest(10)
+        .assertNext(result -> assertThat(result.target()).isEqualTo(A))
+        .then(sets::tryEmitComplete)
+        .expectComplete()
+        .verify(TIMEOUT);
+
+    assertThat(discarded).extracting(PingResult::target).containsExactly(B);
+    assertThat(removedTargets).containsExactly(B);
+  }
+
+  @Test
   void aRemovedTargetIsReportedOnceItsProbesInFlightAreCancelled() {
     var prober = FakeProber.replyingAfter(time, Duration.ofMillis(500));
     List<Integer> inFlightWhenReported = new ArrayList<>();
