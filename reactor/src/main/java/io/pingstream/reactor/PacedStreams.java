@@ -24,7 +24,11 @@ import reactor.core.publisher.Flux;
  */
 final class PacedStreams {
 
-  /** Upper bound of the per-target window, for long timeouts at short intervals. */
+  /**
+   * Upper bound of the per-target window, for long timeouts at short intervals: reached when the
+   * timeout exceeds 1,022 intervals, and then a target whose probes wait out their timeout skips
+   * ticks whatever the demand (documented in {@link Pinger#skippedProbes()}).
+   */
   static final int MAX_WINDOW = 1024;
 
   private final Prober prober;

@@ -115,9 +115,18 @@ public final class Pinger implements AutoCloseable {
 
   /**
    * Probes that paced streams ({@link #stream}, {@link #pingAll}) of this pinger did not send:
-   * their time came while the previous probe of the same target was still waiting for the
-   * subscriber's demand, the rate limit or an in-flight slot. A skipped probe is not sent, so it
-   * counts neither as sent nor as lost.
+   * their time came while the previous probe of the same target was still waiting to leave, for
+   * the subscriber's demand, the rate limit, an in-flight slot or room in the target's window. A
+   * skipped probe is not sent, so it counts neither as sent nor as lost.
+   *
+   * <p>A target's window holds {@code min(ceil(timeout / interval) + 2, 1024)} probes sent and
+   * not yet delivered. Below the cap of 1,024 that is room for every probe that can still wait
+   * for its outcome, so only a lack of demand fills it. With a timeout of more than 1,022
+   * intervals the cap applies, and then probes are skipped whatever the demand once 1,024 probes
+   * of a target wait for their outcome: a silent target probed every 1 ms with a 2 s timeout
+   * sends 1,024 probes in a row, skips the next 976 ticks until the first of them times out, and
+   * so on, about half its ticks. Keep the timeout within 1,022 intervals to probe a silent target
+   * at every tick.
    */
   public long skippedProbes() {
     return skipped.sum();
@@ -265,9 +274,13 @@ public final class Pinger implements AutoCloseable {
    * {@code ceil(timeout / interval) + 3} probes sent but not yet delivered (enough for every probe
    * that can still be waiting for its reply; at most {@value PacedStreams#MAX_WINDOW} + 1). Once
    * a subscriber without demand holds that many, the probes that come due are not sent (see
-   * {@link #skippedProbes()}), and the next one leaves as soon as demand returns. A skipped probe
-   * counts in no statistics, and a count counts only probes sent. Even without demand, the
-   * first of these probes are sent at subscription, as a prefetch would.
+   * {@link #skippedProbes()}), and the next one leaves as soon as demand returns. The cap is also
+   * a cause of skips independent of demand: with a timeout of more than 1,022 intervals, once
+   * {@value PacedStreams#MAX_WINDOW} probes of a target wait for their outcome (a silent target,
+   * 1,024 intervals after its start), the probes that come due are skipped until the oldest one's
+   * outcome comes, even with unbounded demand. A skipped probe counts in no statistics, and a
+   * count counts only probes sent. Even without demand, the first of these probes are sent at
+   * subscription, as a prefetch would.
    *
    * <p>Cancelling stops the clock and cancels the probes in flight: nothing is emitted after,
    * and the engine's in-flight count drops at once. Rate and in-flight limits of {@code options}

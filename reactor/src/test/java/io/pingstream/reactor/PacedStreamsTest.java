@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -205,6 +206,34 @@ class PacedStreamsTest {
         .then(() -> assertThat(prober.sendTimes(A)).hasSize(15).endsWith(10_100L))
         .thenCancel()
         .verify(TIMEOUT);
+  }
+
+  @Test
+  void aTimeoutOfMoreThan1022IntervalsHitsTheWindowCapAndASilentTargetSkipsProbesWhateverTheDemand() {
+    // 1 ms interval, 2 s timeout: 2,000 probes would wait for their timeout; the window holds 1,024.
+    var prober = FakeProber.silent(time);
+    var options = StreamOptions.every(Duration.ofMillis(1)).probeSettings(ProbeSettings.defaults().timeout(Duration.ofSeconds(2)));
+    assertThat(PacedStreams.window(Duration.ofMillis(1_022), Duration.ofMillis(1))).isEqualTo(PacedStreams.MAX_WINDOW);
+    assertThat(PacedStreams.window(Duration.ofSeconds(2), Duration.ofMillis(1))).isEqualTo(PacedStreams.MAX_WINDOW);
+    List<PingResult> results = new ArrayList<>();
+    Disposable subscription = all(streams(prober), options, A).subscribe(results::add); // unbounded demand
+
+    // Ticks at 0, 1, ..., 1999 ms: 1,024 sent, the 1,025th waits for room, the other 975 skipped.
+    time.advanceTimeBy(Duration.ofMillis(1_999));
+    assertThat(prober.sends()).hasSize(PacedStreams.MAX_WINDOW);
+    assertThat(skipped.sum()).isEqualTo(975);
+    assertThat(results).isEmpty();
+
+    // From 2 s each timeout makes room for one probe: bursts of 1,024 probes every 2 s, 976 ticks skipped in between.
+    time.advanceTimeBy(Duration.ofMillis(4_000));
+    subscription.dispose();
+    List<Long> bursts = new ArrayList<>();
+    for (long start : new long[] {0, 2_000, 4_000}) {
+      LongStream.range(start, start + 1_024).forEach(bursts::add);
+    }
+    assertThat(prober.sendTimes(A)).containsExactlyElementsOf(bursts);
+    assertThat(skipped.sum()).as("6,000 ticks, 3,072 sent, one waiting").isEqualTo(6_000 - 3 * 1_024 - 1);
+    assertThat(results).hasSize(2 * 1_024).extracting(PingResult::outcome).containsOnly(PingOutcome.TIMEOUT);
   }
 
   @Test
