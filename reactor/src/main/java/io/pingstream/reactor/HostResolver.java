@@ -59,8 +59,9 @@ final class HostResolver {
       throw new IllegalArgumentException("host must not be blank");
     }
     if (isLiteral(host)) {
-      // The JDK parses these itself and never asks a resolver.
-      return Mono.fromCallable(() -> List.of(InetAddress.getByName(host)));
+      // The JDK parses these itself and never asks a resolver; its errors need not name the host
+      // (an unknown zone: "no such interface bogus0").
+      return Mono.fromCallable(() -> List.of(parseNamingHost(host)));
     }
     return Mono.fromCallable(() -> preferredFirst(host, lookupNamingHost(host))).subscribeOn(blocking);
   }
@@ -77,17 +78,30 @@ final class HostResolver {
     return host.indexOf(':') >= 0 && (first == '[' || first == ':' || Character.digit(first, 16) >= 0);
   }
 
+  private static InetAddress parseNamingHost(String host) throws UnknownHostException {
+    try {
+      return InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw namingHost(host, e);
+    }
+  }
+
   private InetAddress[] lookupNamingHost(String host) throws UnknownHostException {
     try {
       return lookup.lookup(host);
     } catch (UnknownHostException e) {
-      if (e.getMessage() != null && e.getMessage().contains(host)) {
-        throw e;
-      }
-      var named = new UnknownHostException(host + ": " + e.getMessage());
-      named.initCause(e);
-      throw named;
+      throw namingHost(host, e);
     }
+  }
+
+  /** {@code e} if its message names {@code host}, else an exception that does, caused by it. */
+  private static UnknownHostException namingHost(String host, UnknownHostException e) {
+    if (e.getMessage() != null && e.getMessage().contains(host)) {
+      return e;
+    }
+    var named = new UnknownHostException(host + ": " + e.getMessage());
+    named.initCause(e);
+    return named;
   }
 
   private List<InetAddress> preferredFirst(String host, InetAddress[] addresses) throws UnknownHostException {

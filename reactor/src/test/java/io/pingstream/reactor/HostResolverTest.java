@@ -138,6 +138,16 @@ class HostResolverTest {
         .verify(TIMEOUT);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"fe80::1%bogus0", "[fe80::1%bogus0]"})
+  void aLiteralWithAnUnknownZoneIsAnErrorNamingIt(String literal) {
+    StepVerifier.create(system(AddressPreference.ANY).resolve(literal))
+        .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(UnknownHostException.class)
+            .hasMessage(literal + ": no such interface bogus0")
+            .hasCauseInstanceOf(UnknownHostException.class))
+        .verify(TIMEOUT);
+  }
+
   @Test
   void aBlankOrNullHostIsRefusedAtOnce() {
     var resolver = system(AddressPreference.ANY);
