@@ -6,7 +6,12 @@ import io.pingstream.PingResult;
 import io.pingstream.ProbeSettings;
 import java.net.InetAddress;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 /** Sends probes through a {@link PingEngine}. */
@@ -14,6 +19,8 @@ final class EngineProber implements Prober {
 
   private final PingEngine engine;
   private final Scheduler blocking;
+  private final Sinks.Empty<Void> closed = Sinks.empty();
+  private final AtomicBoolean watchingClose = new AtomicBoolean();
 
   EngineProber(PingEngine engine, Scheduler blocking) {
     this.engine = engine;
@@ -37,6 +44,30 @@ final class EngineProber implements Prober {
   @Override
   public boolean isClosed() {
     return engine.isClosed();
+  }
+
+  /**
+   * Completes when the engine's {@link PingEngine#results() results} do: when it closes, or its
+   * receive thread ended on its own, which closes it too. Watched through one subscriber for the
+   * pinger's life, without demand: from then on the engine offers each result to its sink,
+   * which drops it for want of demand (without subscribers the engine skips the sink).
+   */
+  @Override
+  public Mono<Void> closed() {
+    if (!watchingClose.get() && watchingClose.compareAndSet(false, true)) {
+      engine.results().subscribe(new BaseSubscriber<PingResult>() {
+        @Override
+        protected void hookOnSubscribe(Subscription subscription) {
+          // no demand: only the end matters
+        }
+
+        @Override
+        protected void hookFinally(SignalType type) {
+          closed.tryEmitEmpty();
+        }
+      });
+    }
+    return closed.asMono();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.pingstream.reactor;
 
+import io.pingstream.EngineClosedException;
 import io.pingstream.PingRecorder;
 import io.pingstream.PingResult;
 import io.pingstream.ProbeSettings;
@@ -9,6 +10,7 @@ import java.util.Collection;
 import java.util.concurrent.atomic.LongAdder;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Paces probes by the clock: one stream per target, merged for a set of targets that may change.
@@ -20,7 +22,8 @@ import reactor.core.publisher.Flux;
  * window of undelivered probes is full (then the tick waits, one at most, and later ones are
  * skipped and counted). With a rate or in-flight limit, a tick first asks the {@link Admission}
  * for a permit, one request at a time. Results come in send order. {@link MergeStreams} merges
- * the targets.
+ * the targets. While the target sets may still change, the merge also watches the prober's
+ * {@link Prober#closed() closing}, which no target may be left to notice at a tick.
  */
 final class PacedStreams {
 
@@ -62,7 +65,11 @@ final class PacedStreams {
       // Per subscription: limits are shared by this subscription's targets only.
       var admission = new Admission(options.rateLimit().orElse(0), options.maxInFlight().orElse(0), clocks.time());
       var targets = new TargetSet(options.interval());
-      Flux<Flux<PingResult>> streams = Flux.from(targetSets)
+      Flux<Flux<PingResult>> streams = Flux.<Collection<? extends InetAddress>>from(targetSets)
+          // While sets may still come, closing fails the Flux at once: there may be no target
+          // left to notice it at a tick (all finished their count, or the set is empty).
+          .takeUntilOther(prober.closed().thenReturn(Boolean.TRUE))
+          .concatWith(Mono.defer(() -> prober.isClosed() ? Mono.error(new EngineClosedException()) : Mono.empty()))
           .concatMapIterable(targets::update)
           .doOnError(error -> admission.close())
           .map(start -> target(start, options, settings, admission));

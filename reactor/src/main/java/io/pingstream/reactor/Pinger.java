@@ -365,10 +365,12 @@ public final class Pinger implements AutoCloseable {
    * <p>When {@code targetSets} completes, the last set keeps running; the {@code Flux} completes
    * when every running target has sent its count (never without a count). It fails when {@code
    * targetSets} fails, when a set is or contains null, when a socket cannot be opened, or when
-   * the pinger is closed; not when a target is refused by the engine, whose probes are {@link
-   * PingOutcome#ERROR} results as in {@link #stream(InetAddress, StreamOptions)}, while the other
-   * targets go on. Cancelling cancels {@code targetSets}, every target's clock and every
-   * probe in flight.
+   * the pinger (or its {@link #engine() engine}) is closed: while {@code targetSets} may still
+   * emit, as soon as the engine has closed, even when no target runs (all finished their count,
+   * or the set is empty); after, at a running target's next tick or probe. A target the engine
+   * refuses does not fail it: its probes are {@link PingOutcome#ERROR} results, as in {@link
+   * #stream(InetAddress, StreamOptions)}, and the other targets go on. Cancelling cancels {@code
+   * targetSets}, every target's clock and every probe in flight.
    *
    * <p>A target that leaves the set is reported to the options' {@link
    * io.pingstream.PingRecorder#targetRemoved recorder} once each of its probes is cancelled or
@@ -398,7 +400,9 @@ public final class Pinger implements AutoCloseable {
   /**
    * Closes the engine: its sockets close, probes in flight complete with an {@link
    * EngineClosedException}, and later probes fail with it. Running streams fail with it at their
-   * next probe or tick, those without demand too. Idempotent.
+   * next probe or tick, those without demand too; a {@link #pingAll(Publisher, StreamOptions)}
+   * whose target sets have not completed fails with it as soon as the engine's receive thread has
+   * ended, even with no target running. Idempotent.
    */
   @Override
   public void close() {

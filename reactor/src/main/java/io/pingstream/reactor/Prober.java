@@ -53,4 +53,13 @@ interface Prober {
   default boolean isClosed() {
     return false;
   }
+
+  /**
+   * Completes once the prober is closed for good ({@link #isClosed()} is then true), at once if it
+   * is already; never by default. A multi-target stream whose target sets may still change
+   * watches it, since it may have no target left to tick.
+   */
+  default Mono<Void> closed() {
+    return Mono.never();
+  }
 }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
@@ -33,6 +34,7 @@ final class FakeProber implements Prober {
   private int maxInFlight;
   private int cancelled;
   private volatile boolean closed;
+  private final Sinks.Empty<Void> closedSignal = Sinks.empty();
 
   FakeProber(VirtualTimeScheduler time, BiFunction<InetAddress, Integer, Optional<Duration>> rtt) {
     this.time = time;
@@ -84,9 +86,15 @@ final class FakeProber implements Prober {
     return closed;
   }
 
+  @Override
+  public Mono<Void> closed() {
+    return closedSignal.asMono();
+  }
+
   /** Closes the prober, as closing the pinger closes its engine. */
   void close() {
     closed = true;
+    closedSignal.tryEmitEmpty();
   }
 
   synchronized List<Send> sends() {

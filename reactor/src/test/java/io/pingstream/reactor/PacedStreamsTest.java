@@ -720,6 +720,50 @@ class PacedStreamsTest {
   }
 
   @Test
+  void closingThePingerFailsAPingAllWithOpenTargetSetsWhoseTargetsAllFinished() {
+    // No target ticks any more: only the watch on the prober's closing can notice.
+    var prober = FakeProber.replyingAfter(time, Duration.ofMillis(1));
+    Sinks.Many<Collection<InetAddress>> sets = Sinks.many().unicast().onBackpressureBuffer();
+
+    StepVerifier.withVirtualTime(() -> streams(prober).pingAll(sets.asFlux(), StreamOptions.every(Duration.ofMillis(100)).count(1)), () -> time, Long.MAX_VALUE)
+        .expectSubscription()
+        .then(() -> sets.tryEmitNext(List.of(A, B)))
+        .thenAwait(Duration.ofMillis(100))
+        .expectNextCount(2)
+        .then(prober::close)
+        .expectError(io.pingstream.EngineClosedException.class)
+        .verify(TIMEOUT);
+    assertThat(sets.currentSubscriberCount()).as("the target sets are cancelled").isZero();
+  }
+
+  @Test
+  void closingThePingerFailsAPingAllWithOpenTargetSetsWhoseSetIsEmpty() {
+    var prober = FakeProber.replyingAfter(time, Duration.ofMillis(1));
+    Sinks.Many<Collection<InetAddress>> sets = Sinks.many().unicast().onBackpressureBuffer();
+
+    StepVerifier.withVirtualTime(() -> streams(prober).pingAll(sets.asFlux(), StreamOptions.every(Duration.ofMillis(100))), () -> time, Long.MAX_VALUE)
+        .expectSubscription()
+        .then(() -> sets.tryEmitNext(List.of()))
+        .expectNoEvent(Duration.ofSeconds(1))
+        .then(prober::close)
+        .expectError(io.pingstream.EngineClosedException.class)
+        .verify(TIMEOUT);
+  }
+
+  @Test
+  void aPingAllWhoseTargetSetsCompletedStillCompletesOnceItsTargetsFinishedAndIsNotFailedByALaterClose() {
+    var prober = FakeProber.replyingAfter(time, Duration.ofMillis(1));
+
+    StepVerifier.withVirtualTime(() -> all(streams(prober), StreamOptions.every(Duration.ofMillis(100)).count(2), A), () -> time, Long.MAX_VALUE)
+        .expectSubscription()
+        .thenAwait(Duration.ofMillis(101))
+        .expectNextCount(2)
+        .expectComplete()
+        .verify(TIMEOUT);
+    prober.close(); // the watch on closing ended with the target sets
+  }
+
+  @Test
   void aSubscriberThatThrowsFromOnNextEndsTheStreamWithThatError() {
     // Against the spec; Reactor's operators then cancel upstream and pass the error to onError.
     var prober = FakeProber.replyingAfter(time, Duration.ofMillis(5));

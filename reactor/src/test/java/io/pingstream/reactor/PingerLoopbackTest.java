@@ -21,6 +21,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 /** Real probes over RAW sockets to 127.0.0.0/8 and ::1. */
@@ -250,6 +252,27 @@ class PingerLoopbackTest {
         .expectComplete()
         .verify(TIMEOUT);
     assertThat(pinger.engine().stats().sent()).as("only the loopback probes left").isEqualTo(3);
+  }
+
+  @Test
+  void closingThePingerFailsAPingAllWhoseTargetSetsMayStillChangeThoughNoTargetRuns() throws Exception {
+    // Every target finished its count: no tick or probe is left to notice the close.
+    var lo = InetAddress.getByName("127.0.0.1");
+    StepVerifier.create(pinger.pingAll(Flux.concat(Mono.just(List.of(lo)), Flux.never()), StreamOptions.every(Duration.ofMillis(20)).count(2)))
+        .expectNextCount(2)
+        .then(pinger::close)
+        .expectError(EngineClosedException.class)
+        .verify(TIMEOUT);
+  }
+
+  @Test
+  void closingThePingersEngineFailsAPingAllWhoseTargetSetIsEmpty() {
+    StepVerifier.create(pinger.pingAll(Flux.concat(Mono.just(List.<InetAddress>of()), Flux.never()), StreamOptions.every(Duration.ofMillis(20))))
+        .expectSubscription()
+        .expectNoEvent(Duration.ofMillis(100))
+        .then(pinger.engine()::close) // closing the engine closes the pinger
+        .expectError(EngineClosedException.class)
+        .verify(TIMEOUT);
   }
 
   @Test
