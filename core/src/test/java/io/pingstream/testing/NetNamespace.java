@@ -78,8 +78,7 @@ public final class NetNamespace implements AutoCloseable {
 
   /** Sets {@code net.ipv4.ping_group_range} in this namespace. */
   public NetNamespace pingGroupRange(String range) {
-    sh("echo '" + range + "' > /proc/sys/net/ipv4/ping_group_range");
-    return this;
+    return setUp(() -> sh("echo '" + range + "' > /proc/sys/net/ipv4/ping_group_range"));
   }
 
   /** Makes every address of the namespace silent: echo requests are dropped on input. */
@@ -93,16 +92,30 @@ public final class NetNamespace implements AutoCloseable {
 
   /** Applies nft commands, one per argument, inside the namespace. */
   public NetNamespace nft(String... commands) {
-    String unavailable = Commands.exists("nft") ? null : "nftables is not installed";
-    if (unavailable != null) {
-      throw new IllegalStateException(unavailable);
+    return setUp(() -> {
+      if (!Commands.exists("nft")) {
+        throw new IllegalStateException("nftables is not installed");
+      }
+      for (String command : commands) {
+        List<String> argv = new ArrayList<>(List.of("nft"));
+        argv.addAll(List.of(command.split(" ")));
+        exec(argv.toArray(String[]::new));
+      }
+    });
+  }
+
+  /**
+   * Runs a set-up step of {@code create().step()...}: if it fails, deletes the namespace, which
+   * no try-with-resources holds yet.
+   */
+  private NetNamespace setUp(Runnable step) {
+    try {
+      step.run();
+      return this;
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
     }
-    for (String command : commands) {
-      List<String> argv = new ArrayList<>(List.of("nft"));
-      argv.addAll(List.of(command.split(" ")));
-      exec(argv.toArray(String[]::new));
-    }
-    return this;
   }
 
   /** Runs a shell command inside the namespace; returns its standard output. */
