@@ -177,9 +177,12 @@ public final class Pinger implements AutoCloseable {
    * thread), or an {@link PingOutcome#ERROR} with its cause when the kernel refuses the packet,
    * on the subscribing thread. It fails with a {@link SocketUnavailableException} when no socket of
    * the {@link io.pingstream.SelectionPolicy} can be opened, with another {@link IOException}
-   * when the socket or its namespace cannot be set up, and with an {@link EngineClosedException}
-   * once the pinger is closed. Cancelling it forgets the probe: the engine's in-flight count
-   * drops at once.
+   * when the socket or its namespace cannot be set up, with an {@link IllegalArgumentException}
+   * naming the target when the engine refuses it before sending (the unspecified address,
+   * multicast, the IPv4 limited broadcast, a link-local IPv6 address without a scope; see {@link
+   * PingEngine#ping(InetAddress, ProbeSettings)}), and with an {@link EngineClosedException} once
+   * the pinger is closed. Cancelling it forgets the probe: the engine's in-flight count drops at
+   * once.
    *
    * @param settings timeout, size and TTL of this probe, overriding the pinger's defaults
    */
@@ -220,7 +223,7 @@ public final class Pinger implements AutoCloseable {
    * within {@code settings.timeout()}, then completes. A probe that failed ({@link
    * PingOutcome#ERROR}, such as a send refused with {@code ENETUNREACH}) is not a timeout: the
    * {@code Mono} fails with its cause. It also fails as {@code probe} does when no socket can be
-   * opened or the pinger is closed.
+   * opened, the engine refuses the target, or the pinger is closed.
    */
   public Mono<Optional<Duration>> ping(InetAddress target, ProbeSettings settings) {
     return rtt(probe(target, settings));
