@@ -73,11 +73,7 @@ final class PendingProbe extends CompletableFuture<PingResult> {
 
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
-    if (claim()) {
-      table.cancelled(this);
-      return super.cancel(mayInterruptIfRunning);
-    }
-    return isCancelled();
+    return forget() ? super.cancel(mayInterruptIfRunning) : isCancelled();
   }
 
   /**
@@ -87,19 +83,20 @@ final class PendingProbe extends CompletableFuture<PingResult> {
    */
   @Override
   public boolean complete(PingResult value) {
-    if (claim()) {
-      table.cancelled(this);
-      return super.complete(value);
-    }
-    return false;
+    return forget() && super.complete(value);
   }
 
   /** As {@link #complete}: e.g. {@code orTimeout} forgets the probe. */
   @Override
   public boolean completeExceptionally(Throwable cause) {
+    return forget() && super.completeExceptionally(cause);
+  }
+
+  /** Claims the probe for an outcome decided outside the engine and drops it from the table. */
+  private boolean forget() {
     if (claim()) {
       table.cancelled(this);
-      return super.completeExceptionally(cause);
+      return true;
     }
     return false;
   }
