@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +21,7 @@ import reactor.core.publisher.Mono;
  * on Reactor's blocking scheduler, 16 at a time; literals at once), then checked. A name that
  * does not resolve, resolves to the wrong family for {@code -4}/{@code -6}, or to an address no
  * echo reply can be matched to (multicast, broadcast, unspecified) is reported on stderr as
- * fping reports an unknown host, {@code NAME: why}, and left out. A second name for an address
+ * fping reports an unknown host, {@code NAME: why}, and left out; so is a blank name. A second name for an address
  * already listed is left out with a note: each address is pinged once.
  */
 final class TargetResolver {
@@ -49,7 +50,7 @@ final class TargetResolver {
   /** Resolves every name; blocks, so it must not be called on a Reactor thread. */
   Resolved resolve(List<String> names) {
     List<Lookup> lookups = Flux.fromIterable(names)
-        .flatMapSequential(name -> pinger.resolve(name)
+        .flatMapSequential(name -> lookup(name)
             .map(address -> new Lookup(name, address, refusal(name, address)))
             .onErrorResume(error -> Mono.just(new Lookup(name, null, message(name, error)))), CONCURRENT_LOOKUPS)
         .collectList()
@@ -70,6 +71,18 @@ final class TargetResolver {
       }
     }
     return new Resolved(new ArrayList<>(targets.values()), failures);
+  }
+
+  /**
+   * The address of {@code name}. A blank name fails as an unknown host, as fping's lookup of it
+   * does ({@code : Name or service not known}), and the other targets are pinged: {@link
+   * Pinger#resolve} refuses it by throwing, which would end the whole run.
+   */
+  private Mono<InetAddress> lookup(String name) {
+    if (name.isBlank()) {
+      return Mono.error(new UnknownHostException(name + ": Name or service not known"));
+    }
+    return pinger.resolve(name);
   }
 
   private record Lookup(String name, @Nullable InetAddress address, @Nullable String problem) {}

@@ -136,6 +136,16 @@ class CommandLineTest {
   }
 
   @Test
+  void aBlankTargetIsANameThatDoesNotResolveAsInFping() {
+    Outcome outcome = execute("", " ");
+
+    // fping 5.1 "" " " prints these lines and exits 2; no socket opens here, as no target is left.
+    assertThat(outcome.exit).isEqualTo(ExitStatus.USAGE);
+    assertThat(outcome.out).isEmpty();
+    assertThat(outcome.err.lines()).containsExactly(": Name or service not known", " : Name or service not known");
+  }
+
+  @Test
   void ipv6OnlyRefusesAnIpv4Target() {
     Outcome outcome = execute("-6", "127.0.0.1");
 

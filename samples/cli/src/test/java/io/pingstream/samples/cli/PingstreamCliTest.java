@@ -308,6 +308,19 @@ class PingstreamCliTest {
     }
   }
 
+  @Test
+  void aBlankTargetExitsTwoWhileTheOthersArePingedAsInFping() throws Exception {
+    requireNamespaces();
+    try (var ns = NetNamespace.create().allowDgram()) {
+      CliProcess.Run run = CliProcess.run(ns, "", "", "127.0.0.1");
+
+      // fping 5.1 "" 127.0.0.1 prints the same and exits 2.
+      assertThat(run.exit()).isEqualTo(ExitStatus.USAGE);
+      assertThat(run.stdout()).isEqualTo("127.0.0.1 is alive\n");
+      assertThat(run.stderr()).isEqualTo(": Name or service not known\n");
+    }
+  }
+
   private static String awaitMatch(CliProcess cli, Pattern pattern) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (System.nanoTime() < deadline) {
