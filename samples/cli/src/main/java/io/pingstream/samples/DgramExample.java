@@ -4,6 +4,7 @@ import io.pingstream.PingOptions;
 import io.pingstream.SelectionPolicy;
 import io.pingstream.reactor.Pinger;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -30,8 +31,9 @@ public final class DgramExample {
     }
   }
 
+  /** The RTT in seconds, {@code 0.000019726}: with a decimal point in every locale, as Python prints it. */
   static String seconds(Duration rtt) {
-    return String.format("%.9f", rtt.toNanos() / 1e9);
+    return String.format(Locale.ROOT, "%.9f", rtt.toNanos() / 1e9);
   }
 
   static Throwable rootCause(Throwable error) {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -52,6 +53,17 @@ class DgramExampleTest {
           .contains("DGRAM: socket(..) failed: EACCES (13) Permission denied")
           .contains("net.ipv4.ping_group_range is \"1 0\"")
           .doesNotContain("\tat ");
+    }
+  }
+
+  @Test
+  void printsTheRttWithADecimalPointWhateverTheLocale() {
+    Locale before = Locale.getDefault();
+    Locale.setDefault(Locale.GERMANY); // as java -Duser.language=de: "0,000013576" with its comma
+    try {
+      assertThat(DgramExample.seconds(Duration.ofNanos(13_576))).isEqualTo("0.000013576");
+    } finally {
+      Locale.setDefault(before);
     }
   }
 
