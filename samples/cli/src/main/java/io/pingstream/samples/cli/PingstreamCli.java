@@ -15,12 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -95,29 +95,22 @@ public final class PingstreamCli implements Callable<Integer> {
           + " skipped. '-' reads standard input.")
   private @Nullable String file;
 
-  @ArgGroup(exclusive = true)
-  private @Nullable Repeat repeat;
+  // -c, -C and -l (fping's count and loop modes), -4 and -6, -a and -u: one of each group at
+  // most, checked in exclusive(). Not picocli ArgGroups, which refuse an option given twice
+  // ("expected only one match"), where fping takes the last value as for any other option.
 
-  /** {@code -c}, {@code -C} or {@code -l}: fping's count and loop modes, one at most. */
-  static final class Repeat {
-    @Option(names = {"-c", "--count"}, paramLabel = "COUNT", required = true,
-        description = "Send COUNT probes to each target, print a line per probe and a summary.")
-    @Nullable Long count;
+  @Option(names = {"-c", "--count"}, paramLabel = "COUNT",
+      description = "Send COUNT probes to each target, print a line per probe and a summary.")
+  private @Nullable Long count;
 
-    @Option(names = {"-C", "--vcount"}, paramLabel = "COUNT", required = true,
-        description = "Like -c, but the summary lists each probe's round trip in ms ('-' when lost),"
-            + " as fping -C: '127.0.0.1 : 0.051 0.047 -'.")
-    @Nullable Long vcount;
+  @Option(names = {"-C", "--vcount"}, paramLabel = "COUNT",
+      description = "Like -c, but the summary lists each probe's round trip in ms ('-' when lost),"
+          + " as fping -C: '127.0.0.1 : 0.051 0.047 -'.")
+  private @Nullable Long vcount;
 
-    /** The count of -c or -C, or null with -l. */
-    @Nullable Long probes() {
-      return count != null ? count : vcount;
-    }
-
-    @Option(names = {"-l", "--loop"}, required = true,
-        description = "Like -c, but until interrupted (Ctrl-C).")
-    boolean loop;
-  }
+  @Option(names = {"-l", "--loop"},
+      description = "Like -c, but until interrupted (Ctrl-C). One of -c, -C and -l at most.")
+  private boolean loop;
 
   @Option(names = {"-p", "--period"}, paramLabel = "DURATION", converter = Durations.class, defaultValue = "1s",
       description = "Time between two probes to the same target, as fping -p (ping calls it -i);"
@@ -168,19 +161,13 @@ public final class PingstreamCli implements Callable<Integer> {
           + " (unprivileged DGRAM first, then RAW).")
   private SelectionPolicy policy = SelectionPolicy.DGRAM_RAW;
 
-  @ArgGroup(exclusive = true)
-  private @Nullable Family family;
+  @Option(names = {"-4", "--ipv4"},
+      description = "Ping IPv4 addresses only: names resolve to their IPv4 address.")
+  private boolean ipv4;
 
-  /** {@code -4} or {@code -6}, one at most. */
-  static final class Family {
-    @Option(names = {"-4", "--ipv4"}, required = true,
-        description = "Ping IPv4 addresses only: names resolve to their IPv4 address.")
-    boolean ipv4;
-
-    @Option(names = {"-6", "--ipv6"}, required = true,
-        description = "Ping IPv6 addresses only: names resolve to their IPv6 address.")
-    boolean ipv6;
-  }
+  @Option(names = {"-6", "--ipv6"},
+      description = "Ping IPv6 addresses only: names resolve to their IPv6 address. Not with -4.")
+  private boolean ipv6;
 
   @Option(names = "--source", paramLabel = "ADDR", converter = IpLiteral.class,
       description = "Send from this local address; once per family, e.g. --source 127.0.0.2 --source ::1.")
@@ -195,21 +182,15 @@ public final class PingstreamCli implements Callable<Integer> {
           + " (without: see the exit status).")
   private boolean quiet;
 
-  @ArgGroup(exclusive = true)
-  private @Nullable Lists lists;
+  @Option(names = {"-a", "--alive"},
+      description = "Without -c or -l: list the targets that answer, one name per line, as fping -a."
+          + " With -c: no line per probe, only the summary, as fping; no effect with -l.")
+  private boolean alive;
 
-  /** {@code -a} or {@code -u}, one at most, as fping. */
-  static final class Lists {
-    @Option(names = {"-a", "--alive"}, required = true,
-        description = "Without -c or -l: list the targets that answer, one name per line, as fping -a."
-            + " With -c: no line per probe, only the summary, as fping; no effect with -l.")
-    boolean alive;
-
-    @Option(names = {"-u", "--unreach"}, required = true,
-        description = "Without -c or -l: list the targets that did not answer, one name per line, at"
-            + " the end, as fping -u. With -c: as -a.")
-    boolean unreachable;
-  }
+  @Option(names = {"-u", "--unreach"},
+      description = "Without -c or -l: list the targets that did not answer, one name per line, at"
+          + " the end, as fping -u. With -c: as -a. Not with -a, as in fping.")
+  private boolean unreachable;
 
   @Option(names = {"-e", "--elapsed"},
       description = "Without -c or -l: add the round trip to the line of each target that answered,"
@@ -261,13 +242,14 @@ public final class PingstreamCli implements Callable<Integer> {
   /** The command with {@code args} parsed, nothing run: for tests of {@link #options()} and {@link #streamOptions()}. */
   static PingstreamCli parse(String... args) {
     var command = new PingstreamCli(InputStream.nullInputStream(), System.out, System.err, false, false);
-    new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
+    commandLine(command, System.out, System.err).parseArgs(args);
     return command;
   }
 
   private static CommandLine commandLine(PingstreamCli command, PrintStream out, PrintStream err) {
     return new CommandLine(command)
         .setCaseInsensitiveEnumValuesAllowed(true)
+        .setOverwrittenOptionsAllowed(true) // as fping: -c 1 -c 2 is -c 2, -q -q is -q
         .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
         .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
         .setParameterExceptionHandler(PingstreamCli::badUsage)
@@ -289,21 +271,23 @@ public final class PingstreamCli implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    exclusive("-c", "-C", "-l");
+    exclusive("-4", "-6");
+    exclusive("-a", "-u");
     PingOptions options = options();
     StreamOptions stream = streamOptions();
     List<String> names = names();
     if (names.isEmpty()) {
       throw new ParameterException(spec.commandLine(), "no targets: give them as arguments, with -f FILE, or on standard input");
     }
-    boolean loop = repeat != null && repeat.loop;
-    boolean counting = repeat != null;
+    boolean counting = loop || probes() != null;
     var settings = new PingRun.Settings(
         options,
-        family == null ? AddressPreference.ANY : family.ipv4 ? AddressPreference.IPV4 : AddressPreference.IPV6,
-        family == null ? null : family.ipv4 ? IpFamily.IPV4 : IpFamily.IPV6,
-        loop ? stream : stream.count(counting ? repeat.probes() : 1),
+        ipv4 ? AddressPreference.IPV4 : ipv6 ? AddressPreference.IPV6 : AddressPreference.ANY,
+        ipv4 ? IpFamily.IPV4 : ipv6 ? IpFamily.IPV6 : null,
+        loop ? stream : stream.count(counting ? probes() : 1),
         counting ? Report.Mode.COUNT : Report.Mode.ALIVE,
-        display(loop),
+        display(),
         retries,
         backoff,
         metricsPort == null ? null : new InetSocketAddress(metricsAddress, metricsPort),
@@ -314,10 +298,26 @@ public final class PingstreamCli implements Callable<Integer> {
   }
 
   /** What to print; fping's -a and -u change nothing in loop mode. */
-  private Report.Display display(boolean loop) {
-    boolean alive = lists != null && lists.alive && !loop;
-    boolean unreachable = lists != null && lists.unreachable && !loop;
-    return new Report.Display(quiet, alive, unreachable, elapsed, repeat != null && repeat.vcount != null);
+  private Report.Display display() {
+    return new Report.Display(quiet, alive && !loop, unreachable && !loop, elapsed, vcount != null);
+  }
+
+  /** The count of -c or -C, or null without (with -l, or without either). */
+  private @Nullable Long probes() {
+    return count != null ? count : vcount;
+  }
+
+  /**
+   * Refuses two different options of one group, as fping does for -c and -l, -4 and -6, -a and
+   * -u; one option given twice is fine, its last value counts.
+   */
+  private void exclusive(String... group) {
+    CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+    List<String> given = Arrays.stream(group).filter(parsed::hasMatchedOption)
+        .map(name -> String.join("/", spec.findOption(name).names())).toList();
+    if (given.size() > 1) {
+      throw new ParameterException(spec.commandLine(), String.join(" and ", given) + " are mutually exclusive (specify only one)");
+    }
   }
 
   /** The engine's options, each value checked by the library; a refusal names the option. */
@@ -363,8 +363,8 @@ public final class PingstreamCli implements Callable<Integer> {
     if (!interval.isZero()) {
       stream = stream.rateLimit(rateOfInterval());
     }
-    if (repeat != null && repeat.probes() != null && repeat.probes() < 1) {
-      throw invalid(repeat.count != null ? "-c/--count" : "-C/--vcount", String.valueOf(repeat.probes()), "must be at least 1");
+    if (probes() != null && probes() < 1) {
+      throw invalid(count != null ? "-c/--count" : "-C/--vcount", String.valueOf(probes()), "must be at least 1");
     }
     return stream;
   }

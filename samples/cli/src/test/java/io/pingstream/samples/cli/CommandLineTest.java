@@ -14,6 +14,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The command line in this JVM: parsing, usage errors and help. Nothing here sends a packet. */
 class CommandLineTest {
@@ -107,12 +108,41 @@ class CommandLineTest {
     assertThat(outcome.err).contains("Unknown option: '--countt'").contains("--count");
   }
 
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "-c 2 -l           | -c/--count and -l/--loop",
+      "-l -c 1 -c 2      | -c/--count and -l/--loop",
+      "-c 2 -C 2         | -c/--count and -C/--vcount",
+      "-C 2 -l -l        | -C/--vcount and -l/--loop",
+      "-a -u             | -a/--alive and -u/--unreach", // fping refuses it too
+      "-4 -6 -4          | -4/--ipv4 and -6/--ipv6"})
+  void countAndLoopExcludeEachOtherAndSoDoTheFamiliesAndTheLists(String args, String options) {
+    Outcome outcome = execute((args.trim() + " 127.0.0.1").split(" +"));
+
+    assertThat(outcome.exit).isEqualTo(ExitStatus.USAGE);
+    assertThat(outcome.out).isEmpty();
+    assertThat(outcome.err).isEqualTo("pingstream: " + options + " are mutually exclusive (specify only one)\n"
+        + "Try 'pingstream --help' for more information.\n");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"-q -q", "-r 3 -r 2", "-c 1 -c 2", "-C 1 -C 2", "-l -l", "-4 -4", "-a -a", "-u -u", "-e -e",
+      "-p 10 -p 20", "--ttl 3 --ttl 4"})
+  void aRepeatedOptionIsNoUsageErrorAsInFping(String args) {
+    // 224.0.0.1 is refused after the command line is read, before any socket opens.
+    Outcome outcome = execute((args + " 224.0.0.1").split(" "));
+
+    assertThat(outcome.exit).isEqualTo(ExitStatus.USAGE);
+    assertThat(outcome.err).isEqualTo("224.0.0.1: a multicast address, whose replies could not be matched to the probes\n");
+  }
+
   @Test
-  void countAndLoopExcludeEachOtherAndSoDoTheFamilies() {
-    assertThat(execute("-c", "2", "-l", "127.0.0.1").exit).isEqualTo(2);
-    assertThat(execute("-c", "2", "-C", "2", "127.0.0.1").err).contains("mutually exclusive");
-    assertThat(execute("-a", "-u", "127.0.0.1").err).contains("mutually exclusive"); // fping refuses it too
-    assertThat(execute("-4", "-6", "127.0.0.1").err).contains("mutually exclusive");
+  void theLastValueOfARepeatedOptionCountsAsInFping() {
+    PingstreamCli cli = PingstreamCli.parse("-t", "100", "-t", "200", "-p", "10", "-p", "20", "--ttl", "3", "--ttl", "4", "127.0.0.1");
+
+    assertThat(cli.options().timeout()).isEqualTo(Duration.ofMillis(200));
+    assertThat(cli.options().ttl()).hasValue(4);
+    assertThat(cli.streamOptions().interval()).isEqualTo(Duration.ofMillis(20));
   }
 
   @Test

@@ -256,6 +256,19 @@ class PingstreamCliTest {
   }
 
   @Test
+  void aRepeatedOptionTakesItsLastValueAsInFping() throws Exception {
+    requireNamespaces();
+    try (var ns = NetNamespace.create().allowDgram()) {
+      CliProcess.Run run = CliProcess.run(ns, "", "-q", "-q", "-c", "1", "-c", "2", "-p", "10ms", "127.0.0.1");
+
+      // fping 5.1 -q -q -c 1 -c 2: two probes, the summary alone.
+      assertThat(run.exit()).isZero();
+      assertThat(run.stdout()).isEmpty();
+      assertThat(run.errLines()).singleElement().asString().matches(String.format(SUMMARY, "127\\.0\\.0\\.1", 2, 2));
+    }
+  }
+
+  @Test
   void servesTheMetersWhileRunningAndPrintsTheSummaryOnCtrlC() throws Exception {
     requireRaw();
     try (CliProcess cli = CliProcess.start(null, "", "-l", "-p", "100ms", "--metrics-port", "0", "127.0.0.1")) {
