@@ -77,7 +77,7 @@ final class MetricsEndpoint implements AutoCloseable {
   String url() {
     InetSocketAddress bound = server.getAddress();
     InetAddress address = bound.getAddress();
-    String host = address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+    String host = address instanceof Inet6Address ? "[" + FpingFormat.address(address) + "]" : FpingFormat.address(address);
     return "http://" + host + ":" + bound.getPort() + "/metrics";
   }
 

@@ -123,7 +123,7 @@ final class PingRun {
       err.println("pingstream: serving metrics at " + endpoint.url());
       return endpoint;
     } catch (IOException e) {
-      throw new SystemError("cannot serve metrics on " + at.getAddress().getHostAddress() + " port " + at.getPort() + ": " + e.getMessage());
+      throw new SystemError("cannot serve metrics on " + FpingFormat.address(at.getAddress()) + " port " + at.getPort() + ": " + e.getMessage());
     }
   }
 

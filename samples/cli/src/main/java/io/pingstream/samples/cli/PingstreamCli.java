@@ -337,7 +337,7 @@ public final class PingstreamCli implements Callable<Integer> {
       options = check("--tos", String.valueOf(value), options, o -> o.tos(value));
     }
     for (InetAddress source : sources) {
-      options = check("--source", source.getHostAddress(), options, o -> o.source(source));
+      options = check("--source", FpingFormat.address(source), options, o -> o.source(source));
     }
     if (namespace != null) {
       options = options.namespace(namespace);

@@ -66,7 +66,7 @@ final class TargetResolver {
       }
       Report.Target first = targets.putIfAbsent(AddressKey.of(lookup.address), new Report.Target(lookup.name, lookup.address));
       if (first != null) {
-        err.println(lookup.name + ": same address as " + first.name() + " (" + lookup.address.getHostAddress()
+        err.println(lookup.name + ": same address as " + first.name() + " (" + FpingFormat.address(lookup.address)
             + "), pinged once");
       }
     }
@@ -89,7 +89,7 @@ final class TargetResolver {
 
   /** Why {@code address}, which {@code name} resolved to, cannot be pinged here, or null. */
   private @Nullable String refusal(String name, InetAddress address) {
-    String literal = address.getHostAddress();
+    String literal = FpingFormat.address(address);
     if (only != null && IpFamily.of(address) != only) {
       String family = only == IpFamily.IPV4 ? "IPv4" : "IPv6";
       return name.equals(literal) ? "not an " + family + " address" : "no " + family + " address (resolved to " + literal + ")";

@@ -184,6 +184,15 @@ class CommandLineTest {
   }
 
   @Test
+  void anIpv6AddressInAMessageIsWrittenShortAsFpingWritesIt() {
+    assertThat(execute("-4", "::1").err).isEqualTo("::1: not an IPv4 address\n");
+    assertThat(execute("-4", "0:0::1").err).isEqualTo("0:0::1: no IPv4 address (resolved to ::1)\n");
+    assertThat(execute("ff02::1").err).isEqualTo("ff02::1: a multicast address, whose replies could not be matched to the probes\n");
+    assertThat(execute("ff02:0::1").err)
+        .isEqualTo("ff02:0::1: ff02::1 is a multicast address, whose replies could not be matched to the probes\n");
+  }
+
+  @Test
   void theHelpExplainsOptionsDefaultsExitStatusesAndGivesExamples() {
     Outcome outcome = execute("--help");
 
