@@ -1,5 +1,6 @@
 package io.pingstream.samples.cli;
 
+import io.pingstream.ErrorKind;
 import io.pingstream.PingOutcome;
 import io.pingstream.PingResult;
 import java.io.PrintStream;
@@ -95,10 +96,10 @@ final class Report {
       printAlive(entry, result);
       return;
     }
-    if (display.probeLines()) {
+    if (display.probeLines() && !isSendFailure(result)) {
       printResult(entry, index, result);
-    } else if (!display.quiet() && isError(result)) {
-      err.println(FpingFormat.error(entry.name, result)); // fping prints errors unless -q
+    } else if (printsError(result)) {
+      err.println(FpingFormat.error(entry.name, result));
     }
     // Duplicates that overtook this result on the way here, now that it has its number.
     List<PingResult> early = entry.early.remove(result.sequence());
@@ -111,9 +112,9 @@ final class Report {
     switch (result.outcome()) {
       case REPLY -> out.println(FpingFormat.reply(entry.padded, index, result, entry.tally));
       case TIMEOUT -> out.println(FpingFormat.timeout(entry.padded, index, entry.tally));
-      default -> {
+      default -> { // an ICMP error; a probe that could not be sent has no line (see printsError)
         err.println(FpingFormat.error(entry.name, result));
-        // fping waits out the probe's timeout after an error, then prints it as timed out.
+        // fping waits out the probe's timeout after an ICMP error, then prints it as timed out.
         out.println(FpingFormat.timeout(entry.padded, index, entry.tally));
       }
     }
@@ -130,13 +131,33 @@ final class Report {
       } else if (!display.quiet()) {
         out.println(FpingFormat.alive(entry.name) + elapsed);
       }
-    } else if (isError(result) && !display.quiet()) {
+    } else if (printsError(result)) {
       err.println(FpingFormat.error(entry.name, result));
     }
   }
 
   private static boolean isError(PingResult result) {
     return result.outcome() != PingOutcome.REPLY && result.outcome() != PingOutcome.TIMEOUT;
+  }
+
+  /** A probe the kernel refused to send (sendto failed), rather than one an ICMP error answered. */
+  private static boolean isSendFailure(PingResult result) {
+    return result.outcome() == PingOutcome.ERROR && result.errorKind().orElse(null) == ErrorKind.SEND_FAILED;
+  }
+
+  /**
+   * Whether the error line of {@code result} is printed, as fping 5.1 prints it (compared in a
+   * network namespace): an ICMP error unless {@code -q}; a probe that could not be sent (an
+   * unreachable, prohibit or blackhole route, no route at all) only without {@code -c}, {@code
+   * -C}, {@code -l}, {@code -q}, {@code -a} and {@code -u}, all of which turn off fping's
+   * verbose_flag. Such a probe counts as sent and lost, yet gets no "timed out" line: fping
+   * never waits for it.
+   */
+  private boolean printsError(PingResult result) {
+    if (!isError(result) || display.quiet()) {
+      return false;
+    }
+    return !isSendFailure(result) || mode == Mode.ALIVE && !display.lists();
   }
 
   /**

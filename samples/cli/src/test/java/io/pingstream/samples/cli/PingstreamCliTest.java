@@ -198,6 +198,28 @@ class PingstreamCliTest {
   }
 
   @Test
+  void aProbeThatCannotBeSentHasNoLineWithCountAsInFping() throws Exception {
+    requireNamespaces();
+    try (var ns = NetNamespace.create().allowDgram()) {
+      ns.exec("ip", "route", "add", "unreachable", "10.99.1.1/32");
+      ns.exec("ip", "route", "add", "prohibit", "10.99.1.2/32");
+      ns.exec("ip", "route", "add", "blackhole", "10.99.1.3/32");
+
+      CliProcess.Run run = CliProcess.run(ns, "", "-c", "2", "-p", "100ms", "-t", "300ms", "10.99.1.1", "10.99.1.2", "10.99.1.3");
+
+      // fping 5.1 -c 2 in the same namespace prints exactly these lines: sendto fails
+      // (EHOSTUNREACH, EACCES, EINVAL), and fping neither says so nor prints "timed out".
+      assertThat(run.exit()).isEqualTo(ExitStatus.SOME_SILENT);
+      assertThat(run.stdout()).isEmpty();
+      assertThat(run.errLines()).containsExactly(
+          "",
+          "10.99.1.1 : xmt/rcv/%loss = 2/0/100%",
+          "10.99.1.2 : xmt/rcv/%loss = 2/0/100%",
+          "10.99.1.3 : xmt/rcv/%loss = 2/0/100%");
+    }
+  }
+
+  @Test
   void aDuplicateReplyIsPrintedAsFpingAndNotCountedAsAProbe() throws Exception {
     requireTun();
     try (var ns = NetNamespace.create().allowDgram(); TunPeer peer = TunPeer.start(ns)) {

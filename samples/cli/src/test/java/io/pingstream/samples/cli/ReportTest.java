@@ -84,6 +84,48 @@ class ReportTest {
   }
 
   @Test
+  void aProbeThatCannotBeSentHasNoLineWithCountButCountsAsLostAsInFping() {
+    Report report = report(Report.Mode.COUNT, false);
+    report.result(Results.noRoute(LOOPBACK, 11));
+    report.result(Results.reply(LOOPBACK, 12, 15));
+    report.finish();
+
+    // fping 5.1 -c 2, its first probe refused by an unreachable route: no line for it, not even an error.
+    assertThat(out()).isEqualTo("127.0.0.1 : [1], 64 bytes, 0.015 ms (0.015 avg, 50% loss)\n");
+    assertThat(err().lines().toList()).containsExactly(
+        "",
+        "127.0.0.1 : xmt/rcv/%loss = 2/1/50%, min/avg/max = 0.015/0.015/0.015, stddev/jitter = 0.000/NaN",
+        "::1       : xmt/rcv/%loss = 0/0/0%");
+  }
+
+  @Test
+  void aProbeThatCannotBeSentIsADashWithVcountAndNoLineWithAlive() {
+    Report vcount = report(Report.Mode.COUNT, new Report.Display(false, false, false, false, true));
+    vcount.result(Results.noRoute(LOOPBACK, 11));
+    vcount.finish();
+    assertThat(out()).isEmpty();
+    assertThat(err()).startsWith("\n127.0.0.1 : -\n");
+
+    stderr.reset();
+    Report alive = report(Report.Mode.COUNT, new Report.Display(false, true, false, false, false));
+    alive.result(Results.noRoute(LOOPBACK, 11));
+    assertThat(err()).isEmpty();
+  }
+
+  @Test
+  void withoutCountAProbeThatCannotBeSentIsPrintedUnlessQuietOrListingAsInFping() {
+    Report report = report(Report.Mode.ALIVE, false);
+    report.result(Results.noRoute(LOOPBACK, 11));
+    assertThat(err()).isEqualTo("127.0.0.1: error while sending ping: sendto(..) failed for 127.0.0.1: EHOSTUNREACH (113) No route to host\n");
+
+    for (Report.Display display : List.of(new Report.Display(false, true, false, false, false), new Report.Display(false, false, true, false, false))) {
+      stderr.reset();
+      report(Report.Mode.ALIVE, display).result(Results.noRoute(LOOPBACK, 11));
+      assertThat(err()).isEmpty(); // fping -a, fping -u
+    }
+  }
+
+  @Test
   void duplicatesAreNumberedAfterTheProbeTheyAnswer() {
     Report report = report(Report.Mode.COUNT, false);
     report.result(Results.reply(LOOPBACK, 11, 15));
