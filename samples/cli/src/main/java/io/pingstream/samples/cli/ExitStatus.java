@@ -15,6 +15,11 @@ final class ExitStatus {
   static final int USAGE = 2;
   /** A system error: no ICMP socket could be opened (permissions), a namespace or port unavailable. */
   static final int SYSTEM = 4;
+  /**
+   * Standard output (or error) was closed while the run printed, as by {@code | head}: the
+   * status of a process killed by SIGPIPE (128 + 13), as fping is, which the JVM cannot be.
+   */
+  static final int BROKEN_PIPE = 141;
 
   private ExitStatus() {}
 }

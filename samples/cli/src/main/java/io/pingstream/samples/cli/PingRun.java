@@ -86,8 +86,7 @@ final class PingRun {
       open(pinger, resolved.targets());
       MetricsEndpoint endpoint = registry == null ? null : serve(pinger, registry);
       try {
-        int status = ping(pinger, resolved.targets(), failed);
-        return failed != ExitStatus.OK ? failed : status;
+        return ping(pinger, resolved.targets(), failed);
       } finally {
         if (endpoint != null) {
           endpoint.close();
@@ -132,7 +131,7 @@ final class PingRun {
     if (settings.onInterrupt) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         if (report.finish()) { // Ctrl-C (or SIGTERM) before the end: summary, then fping's status
-          Runtime.getRuntime().halt(failed != ExitStatus.OK ? failed : report.exitStatus());
+          Runtime.getRuntime().halt(status(report, failed));
         }
       }, "pingstream-summary"));
     }
@@ -145,7 +144,8 @@ final class PingRun {
       Flux<PingResult> results = settings.mode == Report.Mode.ALIVE
           ? untilAlive(pinger, addresses, 0)
           : pinger.pingAll(addresses, settings.stream);
-      results.doOnNext(report::result).blockLast();
+      // A closed stdout (| head) ends the run at once: takeWhile cancels the probes.
+      results.doOnNext(report::result).takeWhile(result -> !report.outputBroken()).blockLast();
     } catch (RuntimeException e) {
       Throwable cause = Exceptions.unwrap(e);
       throw new SystemError(cause.getMessage() == null ? cause.toString() : cause.getMessage());
@@ -156,7 +156,13 @@ final class PingRun {
       }
     }
     report.finish();
-    return report.exitStatus();
+    return status(report, failed);
+  }
+
+  /** The report's status, unless a target failed to resolve (2); a broken pipe wins (141). */
+  private static int status(Report report, int failed) {
+    int status = report.exitStatus();
+    return failed == ExitStatus.OK || status == ExitStatus.BROKEN_PIPE ? status : failed;
   }
 
   /**

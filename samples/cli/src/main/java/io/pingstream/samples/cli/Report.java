@@ -17,6 +17,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Results come on the engine's threads; every method is synchronized, so lines never
  * interleave and nothing is printed after the summary.
+ *
+ * <p>A {@link PrintStream} never throws: a write to a closed pipe ({@code pingstream -l ... |
+ * head -2}) only sets its error flag. The report checks both streams after printing and, once
+ * one is broken, prints nothing more and reports it ({@link #outputBroken()}), so that the run
+ * stops, as fping dies of SIGPIPE.
  */
 final class Report {
 
@@ -64,6 +69,7 @@ final class Report {
   private final PrintStream err;
   private final Map<AddressKey, Entry> entries = new LinkedHashMap<>();
   private boolean finished;
+  private boolean broken;
 
   Report(List<Target> targets, Mode mode, Display display, PrintStream out, PrintStream err) {
     this.mode = mode;
@@ -82,6 +88,11 @@ final class Report {
     if (finished || entry == null) {
       return;
     }
+    record(entry, result);
+    checkOutput();
+  }
+
+  private void record(Entry entry, PingResult result) {
     if (result.outcome() == PingOutcome.DUPLICATE) {
       duplicateOf(entry, result);
       return;
@@ -170,6 +181,20 @@ final class Report {
       return;
     }
     duplicateOf(entry, result);
+    checkOutput();
+  }
+
+  /** Whether a stream was found broken; then nothing more is printed, and the run should stop. */
+  synchronized boolean outputBroken() {
+    return broken;
+  }
+
+  /** Notes a stream that could not be written (a closed pipe): the report is done. */
+  private void checkOutput() {
+    if (out.checkError() || err.checkError()) { // each flushes first
+      broken = true;
+      finished = true;
+    }
   }
 
   private void duplicateOf(Entry entry, PingResult duplicate) {
@@ -210,13 +235,18 @@ final class Report {
       entries.values().stream().filter(entry -> entry.tally.received() == 0)
           .forEach(entry -> out.println(display.lists() ? entry.name : FpingFormat.unreachable(entry.name)));
     }
-    out.flush();
-    err.flush();
+    checkOutput();
     return true;
   }
 
-  /** {@link ExitStatus#OK} when every target answered at least once, else {@link ExitStatus#SOME_SILENT}. */
+  /**
+   * {@link ExitStatus#OK} when every target answered at least once, else {@link
+   * ExitStatus#SOME_SILENT}; {@link ExitStatus#BROKEN_PIPE} once a stream was found broken.
+   */
   synchronized int exitStatus() {
+    if (broken) {
+      return ExitStatus.BROKEN_PIPE;
+    }
     boolean all = entries.values().stream().allMatch(entry -> entry.tally.received() > 0);
     return all ? ExitStatus.OK : ExitStatus.SOME_SILENT;
   }

@@ -53,15 +53,7 @@ final class CliProcess implements AutoCloseable {
 
   /** Starts the tool; {@link #close()} kills it if it is still running. */
   static CliProcess start(@Nullable NetNamespace namespace, String stdin, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    if (namespace != null) {
-      command.addAll(List.of("ip", "netns", "exec", namespace.name()));
-    }
-    command.addAll(List.of("env", "--default-signal=INT",
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), PingstreamCli.class.getName()));
-    command.addAll(List.of(args));
+    List<String> command = command(namespace, args);
     Path out = Files.createTempFile("pingstream-cli", ".out");
     Path err = Files.createTempFile("pingstream-cli", ".err");
     Path in = Files.writeString(Files.createTempFile("pingstream-cli", ".in"), stdin);
@@ -73,6 +65,20 @@ final class CliProcess implements AutoCloseable {
         .start();
     Files.delete(in);
     return new CliProcess(process, out, err, start);
+  }
+
+  /** The command line that runs the tool with {@code args}, for a test that starts it itself. */
+  static List<String> command(@Nullable NetNamespace namespace, String... args) {
+    List<String> command = new ArrayList<>();
+    if (namespace != null) {
+      command.addAll(List.of("ip", "netns", "exec", namespace.name()));
+    }
+    command.addAll(List.of("env", "--default-signal=INT",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-cp", System.getProperty("java.class.path"), PingstreamCli.class.getName()));
+    command.addAll(List.of(args));
+    return command;
   }
 
   /** The process id, to signal it. */

@@ -207,7 +207,8 @@ class CommandLineTest {
         .contains("--policy=POLICY").contains("RAW_DGRAM").contains("DGRAM_RAW")
         .contains("--metrics-port=PORT")
         .contains("Exit status:")
-        .contains("4   no ICMP socket could be opened")
+        .containsPattern("\n  4 +no ICMP socket could be opened")
+        .containsPattern("\n  141 +standard output was closed")
         .contains("Examples:")
         .contains("pingstream -c 5 -p 200ms example.com");
   }

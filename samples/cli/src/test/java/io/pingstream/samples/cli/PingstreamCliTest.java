@@ -9,14 +9,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pingstream.testing.Behaviour;
 import io.pingstream.testing.NetNamespace;
 import io.pingstream.testing.TunPeer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -311,6 +315,28 @@ class PingstreamCliTest {
       int sent = run.outLines().size();
       assertThat(run.errLines().get(run.errLines().size() - 1))
           .matches(String.format(SUMMARY, "127\\.0\\.0\\.1", sent, sent));
+    }
+  }
+
+  @Test
+  void aClosedStdoutStopsTheRunAsSigpipeStopsFping() throws Exception {
+    requireNamespaces();
+    try (var ns = NetNamespace.create().allowDgram()) {
+      Process process = new ProcessBuilder(CliProcess.command(ns, "-l", "-p", "50ms", "127.0.0.1"))
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .start();
+      try {
+        process.getOutputStream().close();
+        var stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(stdout.readLine()).startsWith("127.0.0.1 : [0], ");
+        stdout.close(); // as head -1 does
+
+        // fping 5.1 -l ... | head -1 is killed by SIGPIPE at its next line: status 141.
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("the run stopped").isTrue();
+        assertThat(process.exitValue()).isEqualTo(ExitStatus.BROKEN_PIPE);
+      } finally {
+        process.destroyForcibly();
+      }
     }
   }
 

@@ -5,6 +5,8 @@ import static io.pingstream.samples.cli.Results.LOOPBACK6;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -239,6 +241,28 @@ class ReportTest {
 
     assertThat(err()).isEqualTo(summary).contains("::1       : xmt/rcv/%loss = 0/0/0%");
     assertThat(report.exitStatus()).isEqualTo(ExitStatus.SOME_SILENT);
+  }
+
+  @Test
+  void aStdoutThatCannotBeWrittenStopsTheReportWithTheStatusOfSigpipe() {
+    var closed = new PrintStream(new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        throw new IOException("Broken pipe"); // what writing to a closed pipe gives
+      }
+    }, true, StandardCharsets.UTF_8);
+    Report report = new Report(List.of(new Report.Target("127.0.0.1", LOOPBACK), new Report.Target("::1", LOOPBACK6)),
+        Report.Mode.COUNT, new Report.Display(false, false, false, false, false),
+        closed, new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    assertThat(report.outputBroken()).isFalse();
+
+    report.result(Results.reply(LOOPBACK, 12, 15));
+
+    assertThat(report.outputBroken()).isTrue();
+    report.result(Results.hostUnreachable(LOOPBACK, 13, "127.0.0.1"));
+    assertThat(report.finish()).isFalse(); // no summary: fping dies of SIGPIPE
+    assertThat(err()).isEmpty();
+    assertThat(report.exitStatus()).isEqualTo(ExitStatus.BROKEN_PIPE);
   }
 
   @Test
