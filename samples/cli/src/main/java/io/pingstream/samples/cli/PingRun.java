@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -128,18 +129,15 @@ final class PingRun {
 
   private int ping(Pinger pinger, List<Report.Target> targets, int failed) {
     var report = new Report(targets, settings.mode, settings.display, out, err);
+    Progress progress = settings.progress ? Progress.start(err, report::progress) : null;
     if (settings.onInterrupt) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        if (report.finish()) { // Ctrl-C (or SIGTERM) before the end: summary, then fping's status
-          Runtime.getRuntime().halt(status(report, failed));
-        }
-      }, "pingstream-summary"));
+      Runtime.getRuntime().addShutdownHook(new Thread(
+          () -> interrupted(report, progress, failed).ifPresent(Runtime.getRuntime()::halt), "pingstream-summary"));
     }
     List<InetAddress> addresses = targets.stream().map(Report.Target::address).toList();
     Disposable duplicates = pinger.engine().results()
         .filter(result -> result.outcome() == PingOutcome.DUPLICATE)
         .subscribe(report::duplicate);
-    Progress progress = settings.progress ? Progress.start(err, report::progress) : null;
     try {
       Flux<PingResult> results = settings.mode == Report.Mode.ALIVE
           ? untilAlive(pinger, addresses, 0)
@@ -157,6 +155,19 @@ final class PingRun {
     }
     report.finish();
     return status(report, failed);
+  }
+
+  /**
+   * What Ctrl-C (or SIGTERM) does, from the shutdown hook: stops and erases the progress line,
+   * whose timer could otherwise draw again, so that the summary starts on a clean line; then
+   * prints the summary and returns fping's status to halt with. Empty when the run had ended
+   * and printed its summary already.
+   */
+  static OptionalInt interrupted(Report report, @Nullable Progress progress, int failed) {
+    if (progress != null) {
+      progress.close();
+    }
+    return report.finish() ? OptionalInt.of(status(report, failed)) : OptionalInt.empty();
   }
 
   /** The report's status, unless a target failed to resolve (2); a broken pipe wins (141). */
