@@ -28,6 +28,13 @@ final class TargetTally {
   /**
    * Counts one result: a reply, a timeout or an error is a probe; a duplicate is counted apart,
    * never as a probe or an RTT.
+   *
+   * <p>A probe counts once it has its outcome, not when it leaves, as in fping 5.1 (whose
+   * stats_add counts "only on receive/timeout, so that we don't get weird loss percentage"): a
+   * probe still in flight at Ctrl-C is in no count. fping -l on a silent target interrupted
+   * before the first timeout prints 0/0/0%, as this tally does. (fping -c, interrupted once
+   * nothing is left to send, does not stop at once: it waits for the earliest pending timeout,
+   * prints it as timed out, then stops; a quirk of its event loop, not followed here.)
    */
   void add(PingResult result) {
     if (result.outcome() == PingOutcome.DUPLICATE) {

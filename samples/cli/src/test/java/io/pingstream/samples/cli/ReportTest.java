@@ -266,6 +266,17 @@ class ReportTest {
   }
 
   @Test
+  void aProbeStillInFlightAtCtrlCIsInNoCountAsInFping() {
+    Report report = report(Report.Mode.COUNT, new Report.Display(false, false, false, false, true));
+    report.result(Results.reply(LOOPBACK, 11, 15)); // ::1's probe left too, without an outcome yet
+
+    assertThat(report.finish()).isTrue();
+
+    // fping 5.1 -C 3, interrupted before ::1's first timeout, prints "::1 :" (and with -c, 0/0/0%).
+    assertThat(err()).isEqualTo("\n127.0.0.1 : 0.015\n::1       :\n");
+  }
+
+  @Test
   void theProgressLineAddsUpAllTargets() {
     Report report = report(Report.Mode.COUNT, true);
     report.result(Results.reply(LOOPBACK, 11, 15));
