@@ -70,7 +70,7 @@ import picocli.CommandLine.Spec;
         "1:some target did not answer",
         "2:bad usage, or a target that does not resolve",
         "4:no ICMP socket could be opened (permission), or another system error",
-        "141:standard output was closed (e.g. by '| head'): as fping, killed by SIGPIPE"},
+        "141:standard output or error was closed (e.g. by '| head'): as fping, killed by SIGPIPE"},
     footerHeading = "%nExamples:%n",
     footer = {
         "  pingstream 127.0.0.1 ::1",

@@ -90,9 +90,10 @@ final class TargetResolver {
   /** Why {@code address}, which {@code name} resolved to, cannot be pinged here, or null. */
   private @Nullable String refusal(String name, InetAddress address) {
     String literal = FpingFormat.address(address);
+    boolean named = hasName(address);
     if (only != null && IpFamily.of(address) != only) {
       String family = only == IpFamily.IPV4 ? "IPv4" : "IPv6";
-      return name.equals(literal) ? "not an " + family + " address" : "no " + family + " address (resolved to " + literal + ")";
+      return named ? "no " + family + " address (resolved to " + literal + ")" : "not an " + family + " address";
     }
     String kind = null;
     if (address.isAnyLocalAddress()) {
@@ -103,12 +104,21 @@ final class TargetResolver {
       kind = "the broadcast address";
     }
     if (kind != null) {
-      return (name.equals(literal) ? "" : literal + " is ") + kind + ", whose replies could not be matched to the probes";
+      return (named ? literal + " is " : "") + kind + ", whose replies could not be matched to the probes";
     }
     if (address instanceof Inet6Address v6 && v6.isLinkLocalAddress() && v6.getScopeId() == 0) {
       return "a link-local address needs a scope, e.g. fe80::1%eth0";
     }
     return null;
+  }
+
+  /**
+   * Whether {@code address} was looked up by name rather than parsed from a literal (however it
+   * was written, e.g. {@code 0:0::1}): a looked-up address carries its name. {@code toString}
+   * shows it without the reverse lookup {@code getHostName} would make.
+   */
+  private static boolean hasName(InetAddress address) {
+    return !address.toString().startsWith("/");
   }
 
   /** fping's wording for a name that does not resolve: {@code NAME: Name or service not known}. */

@@ -1,6 +1,7 @@
 package io.pingstream.samples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pingstream.PingOptions;
 import io.pingstream.SelectionPolicy;
@@ -8,9 +9,12 @@ import io.pingstream.reactor.StreamOptions;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -186,10 +190,22 @@ class CommandLineTest {
   @Test
   void anIpv6AddressInAMessageIsWrittenShortAsFpingWritesIt() {
     assertThat(execute("-4", "::1").err).isEqualTo("::1: not an IPv4 address\n");
-    assertThat(execute("-4", "0:0::1").err).isEqualTo("0:0::1: no IPv4 address (resolved to ::1)\n");
     assertThat(execute("ff02::1").err).isEqualTo("ff02::1: a multicast address, whose replies could not be matched to the probes\n");
-    assertThat(execute("ff02:0::1").err)
-        .isEqualTo("ff02:0::1: ff02::1 is a multicast address, whose replies could not be matched to the probes\n");
+  }
+
+  @Test
+  void aLiteralWrittenLongIsStillALiteralNotAName() {
+    assertThat(execute("-4", "0:0::1").err).isEqualTo("0:0::1: not an IPv4 address\n");
+    assertThat(execute("-4", "FD00::1").err).isEqualTo("FD00::1: not an IPv4 address\n");
+    assertThat(execute("-6", "127.000.0.1").err).isEqualTo("127.000.0.1: not an IPv6 address\n");
+    assertThat(execute("ff02:0::1").err).isEqualTo("ff02:0::1: a multicast address, whose replies could not be matched to the probes\n");
+  }
+
+  @Test
+  void aNameResolvedToTheWrongFamilySaysWhatItResolvedTo() throws Exception {
+    assumeTrue(Arrays.stream(InetAddress.getAllByName("localhost")).allMatch(a -> a instanceof Inet4Address),
+        "localhost has an IPv6 address in this machine's hosts file");
+    assertThat(execute("-6", "localhost").err).startsWith("localhost: no IPv6 address (resolved to 127.");
   }
 
   @Test
@@ -208,7 +224,7 @@ class CommandLineTest {
         .contains("--metrics-port=PORT")
         .contains("Exit status:")
         .containsPattern("\n  4 +no ICMP socket could be opened")
-        .containsPattern("\n  141 +standard output was closed")
+        .containsPattern("\n  141 +standard output or error was closed")
         .contains("Examples:")
         .contains("pingstream -c 5 -p 200ms example.com");
   }
