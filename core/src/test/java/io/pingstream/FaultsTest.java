@@ -12,6 +12,7 @@ import io.pingstream.testing.NetNamespace.Commands;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -70,14 +71,24 @@ class FaultsTest {
         InetAddress rejected = InetAddress.getByName(pair[0]);
         InetAddress answering = InetAddress.getByName(pair[1]);
         assertThat(engine.open(IpFamily.of(answering))).isEqualTo(SocketMode.DGRAM);
-        int rounds = 200;
         var answers = new ArrayList<PingResult>();
         var errors = new ArrayList<PingResult>();
-        for (int i = 0; i < rounds; i++) {
-          var error = engine.ping(rejected);
-          var answer = engine.ping(answering);
-          answers.add(await(answer));
-          errors.add(await(error));
+        // One error at a time, then bunches of them: reading one off the error queue sets the
+        // next pending again (4 of 2,000 probes failed while a single retry was made).
+        for (int bunch : new int[] {1, 20}) {
+          for (int i = 0; i < (bunch == 1 ? 200 : 100); i++) {
+            var refused = engine.pingEach(Collections.nCopies(bunch, rejected));
+            var answered = new ArrayList<CompletableFuture<PingResult>>();
+            for (int k = 0; k < bunch; k++) {
+              answered.add(engine.ping(answering));
+            }
+            for (var future : answered) {
+              answers.add(await(future));
+            }
+            for (var future : refused) {
+              errors.add(await(future));
+            }
+          }
         }
         assertThat(errors).as("rejected %s", rejected).allMatch(r -> r.outcome() == PingOutcome.ERROR);
         assertThat(answers).as("answered by %s", answering).allMatch(r -> r.outcome() == PingOutcome.REPLY);

@@ -23,6 +23,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class IcmpSocket {
 
+  /**
+   * How many leftover ICMP errors one send of a ping socket clears before it takes the failure as
+   * its own (see {@link Retries}).
+   */
+  private static final int MAX_PENDING_ERRORS_CLEARED = 8;
   /** errno-like code {@link #send} returns once the socket is closed. */
   static final int CLOSED = -1;
   /** The TTL value that means "the system's default" to IP_TTL and IPV6_UNICAST_HOPS. */
@@ -236,22 +241,23 @@ final class IcmpSocket {
   /** The tries one message's send has left after failures. */
   private final class Retries {
     private boolean rebound;
-    private boolean pendingErrorCleared;
+    private int pendingErrorsCleared;
 
     /**
-     * Whether a send that failed with {@code errno} is worth another try: interrupted; or, once,
-     * the failure may have been an ICMP error of an earlier probe; or, once, the bound interface
-     * was deleted and has come back with a new index, re-bound here.
+     * Whether a send that failed with {@code errno} is worth another try: interrupted; or the
+     * failure may have been an ICMP error of an earlier probe (a few times); or, once, the bound
+     * interface was deleted and has come back with a new index, re-bound here.
      */
     boolean worthAnother(int errno) {
       if (errno == LibC.EINTR) {
         return true;
       }
       // A ping socket with IP_RECVERR also keeps an incoming ICMP error as its pending socket
-      // error, and its next send fails with it (whatever the target) and clears it: a second
-      // try tells such a leftover from a refusal of this packet, which fails again.
-      if (mode == SocketMode.DGRAM && !pendingErrorCleared) {
-        pendingErrorCleared = true;
+      // error, and its next send fails with it (whatever the target) and clears it. Reading an
+      // error off the error queue sets the next queued one pending again, so while errors come in
+      // bunches a send may meet several: a refusal of this packet fails every time.
+      if (mode == SocketMode.DGRAM && isIcmpErrno(errno) && pendingErrorsCleared < MAX_PENDING_ERRORS_CLEARED) {
+        pendingErrorsCleared++;
         return true;
       }
       // EAGAIN (send buffer full) fails the probe at once, as ENOBUFS does: waiting for room
@@ -262,6 +268,15 @@ final class IcmpSocket {
       }
       return false;
     }
+  }
+
+  /** Whether an ICMP error can leave {@code errno} as a socket's pending error. */
+  private static boolean isIcmpErrno(int errno) {
+    return switch (errno) {
+      case LibC.ENETUNREACH, LibC.EHOSTUNREACH, LibC.EHOSTDOWN, LibC.ENONET, LibC.ECONNREFUSED, LibC.ENOPROTOOPT,
+          LibC.EOPNOTSUPP, LibC.EMSGSIZE, LibC.EPROTO, LibC.EREMOTEIO, LibC.EACCES -> true;
+      default -> false;
+    };
   }
 
   /** Gives {@code probe} its sequence, token and transmit key, and registers it. */

@@ -96,6 +96,18 @@ public final class LibC {
   public static final int EACCES = 13;
   public static final int ENODEV = 19;
   public static final int EPERM = 1;
+  // What an ICMP error becomes as a socket error (icmp_err_convert, icmpv6_err_convert, ping_err;
+  // EACCES above too), asm-generic/errno.h.
+  public static final int ENONET = 64;
+  public static final int EPROTO = 71;
+  public static final int EMSGSIZE = 90;
+  public static final int ENOPROTOOPT = 92;
+  public static final int EOPNOTSUPP = 95;
+  public static final int ENETUNREACH = 101;
+  public static final int ECONNREFUSED = 111;
+  public static final int EHOSTDOWN = 112;
+  public static final int EHOSTUNREACH = 113;
+  public static final int EREMOTEIO = 121;
 
   private static final Throwable UNAVAILABILITY_CAUSE;
 
