@@ -68,7 +68,8 @@ public final class PingEngine implements AutoCloseable {
    * PingOutcome#ERROR} when the kernel refuses the packet. It completes exceptionally with a
    * {@link SocketUnavailableException} when no socket of the policy opens, and with an {@link
    * EngineClosedException} when the engine is or gets closed. Cancelling the future, or
-   * completing it yourself (e.g. with {@code completeOnTimeout} or {@code orTimeout}), forgets the
+   * completing it yourself (e.g. with {@code completeOnTimeout}, {@code orTimeout} or {@code
+   * completeAsync}), forgets the
    * probe at once: a reply that comes later is counted as late and ignored, and no timeout follows.
    *
    * <p>The first probe of an address family opens its socket on the calling thread (with a

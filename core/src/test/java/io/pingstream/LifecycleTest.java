@@ -212,10 +212,14 @@ class LifecycleTest {
       var completed = engine.ping(target);
       var failed = engine.ping(target);
       var timedOut = engine.ping(target).orTimeout(10, TimeUnit.MILLISECONDS);
+      var completedAsync = engine.ping(target).completeAsync(() -> null);
+      var obtruded = engine.ping(target);
 
       assertThat(completed.complete(null)).isTrue();
       assertThat(failed.completeExceptionally(new IllegalStateException("given up"))).isTrue();
       assertThatThrownBy(timedOut::join).hasCauseInstanceOf(TimeoutException.class);
+      assertThat(completedAsync.join()).isNull();
+      obtruded.obtrudeValue(null);
 
       // They used to stay in flight until their deadline, then time out (and a reply meanwhile
       // was published as a duplicate).

@@ -6,8 +6,11 @@ import io.pingstream.ProbeSettings;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.Supplier;
 
 /**
  * One probe between its send and its outcome; the future the engine hands out. Cancelling or
@@ -90,6 +93,39 @@ final class PendingProbe extends CompletableFuture<PingResult> {
   @Override
   public boolean completeExceptionally(Throwable cause) {
     return forget() && super.completeExceptionally(cause);
+  }
+
+  /** As {@link #complete}: the JDK's own would complete the future without this class seeing it. */
+  @Override
+  public CompletableFuture<PingResult> completeAsync(Supplier<? extends PingResult> supplier, Executor executor) {
+    Objects.requireNonNull(supplier, "supplier");
+    executor.execute(() -> {
+      try {
+        complete(supplier.get());
+      } catch (Throwable failure) {
+        completeExceptionally(failure);
+      }
+    });
+    return this;
+  }
+
+  @Override
+  public CompletableFuture<PingResult> completeAsync(Supplier<? extends PingResult> supplier) {
+    return completeAsync(supplier, defaultExecutor());
+  }
+
+  /** Forgets the probe first, as {@link #complete} does. */
+  @Override
+  public void obtrudeValue(PingResult value) {
+    forget();
+    super.obtrudeValue(value);
+  }
+
+  /** Forgets the probe first, as {@link #completeExceptionally} does. */
+  @Override
+  public void obtrudeException(Throwable cause) {
+    forget();
+    super.obtrudeException(cause);
   }
 
   /** Claims the probe for an outcome decided outside the engine and drops it from the table. */
