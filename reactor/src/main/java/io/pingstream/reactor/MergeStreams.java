@@ -23,23 +23,25 @@ import reactor.util.context.Context;
  *
  * <p>Fails at the first error of the source or of a stream, cancelling the others; completes
  * when the source and every stream have completed. A stream that completes normally still has
- * its last value delivered; one that {@linkplain Withdrawable#withdraw() withdraws} has the value
+ * its last value delivered; one that {@linkplain Withdrawing withdraws} has the value
  * it has waiting, and any it still emits, discarded instead.
  */
 final class MergeStreams<T> extends Flux<T> {
 
   /**
-   * What a merged stream subscribes: a stream whose values are no longer wanted (a target that
-   * left its set) calls {@link #withdraw()} on its subscriber when it is one of these.
+   * A merged stream whose values may stop being wanted (a target that left its set). Before the
+   * merge subscribes to it, it is handed the means to say so: a handle on the publisher, not a
+   * cast of its subscriber, which Reactor's hooks (tracing, context propagation) may wrap.
    */
-  interface Withdrawable {
+  interface Withdrawing {
 
     /**
-     * The stream's value waiting for demand, and any it emits after, are discarded ({@link
-     * Operators#onDiscard}) rather than delivered. Any thread, any time; a value being delivered
-     * right then is not recalled.
+     * Called once, before the merge subscribes: running {@code withdraw} (any thread, any time)
+     * has the stream's value waiting for demand, and any it emits after, discarded ({@link
+     * Operators#onDiscard}) rather than delivered; a value being delivered right then is not
+     * recalled.
      */
-    void withdraw();
+    void withdrawWith(Runnable withdraw);
   }
 
   private final Publisher<? extends Publisher<? extends T>> streams;
@@ -102,6 +104,9 @@ final class MergeStreams<T> extends Flux<T> {
       if (cancelled || error != null) {
         running.remove(inner);
         return;
+      }
+      if (stream instanceof Withdrawing withdrawing) {
+        withdrawing.withdrawWith(inner::withdraw);
       }
       stream.subscribe(inner);
     }
@@ -242,7 +247,7 @@ final class MergeStreams<T> extends Flux<T> {
   private record Ready<T>(Inner<T> inner, T value) {}
 
   /** One merged stream: requests one value at a time, the next once this one is delivered. */
-  private static final class Inner<T> implements CoreSubscriber<T>, Withdrawable {
+  private static final class Inner<T> implements CoreSubscriber<T> {
 
     private final Main<T> main;
     private volatile @Nullable Subscription subscription;
@@ -289,8 +294,8 @@ final class MergeStreams<T> extends Flux<T> {
       main.completed(this);
     }
 
-    @Override
-    public void withdraw() {
+    /** The stream's values are no longer wanted: see {@link Withdrawing}. */
+    void withdraw() {
       withdrawn = true;
       main.drain(); // discards the waiting value; after it the merge may be done
     }

@@ -44,7 +44,7 @@ import reactor.core.publisher.Sinks;
  * <p>Lifecycle: the stream first has the prober open the target's socket ({@link
  * Prober#prepare}), so that the clock sends every probe; it completes when the target leaves its
  * set ({@link TargetSet.Start#stop}), withdrawing the result it may have waiting in the merge for
- * demand ({@link MergeStreams.Withdrawable}), and tells the recorder once every probe it sent has
+ * demand ({@link MergeStreams.Withdrawing}), and tells the recorder once every probe it sent has
  * settled (cancelled, or its outcome recorded), so that nothing of the target is recorded after
  * that. A target added again before that report starts after it ({@link TargetSet.Start#after}),
  * and reports come in the order of the removals. These were a {@code thenMany}, a {@code takeUntilOther} and a {@code doFinally} around
@@ -57,7 +57,7 @@ import reactor.core.publisher.Sinks;
  * engine or subscriber code runs under the stream's lock: they may call back into the stream
  * (a results subscriber that cancels, a send that fails at once).
  */
-final class TargetStream extends Flux<PingResult> {
+final class TargetStream extends Flux<PingResult> implements MergeStreams.Withdrawing {
 
   private static final AtomicLongFieldUpdater<Probes> REQUESTED = AtomicLongFieldUpdater.newUpdater(Probes.class, "requested");
   private static final AtomicIntegerFieldUpdater<Probes> WIP = AtomicIntegerFieldUpdater.newUpdater(Probes.class, "wip");
@@ -79,6 +79,8 @@ final class TargetStream extends Flux<PingResult> {
   private final @Nullable Admission admission;
   private final LongAdder skipped;
   private final PingRecorder recorder;
+  /** Discards the result waiting in the merge; the merge hands it over before it subscribes. */
+  private volatile Runnable withdraw = () -> {};
 
   /**
    * @param start the target, when its first probe is due, and the signal that it was removed
@@ -102,6 +104,11 @@ final class TargetStream extends Flux<PingResult> {
     this.admission = admission;
     this.skipped = skipped;
     this.recorder = recorder;
+  }
+
+  @Override
+  public void withdrawWith(Runnable withdraw) {
+    this.withdraw = withdraw;
   }
 
   @Override
@@ -195,9 +202,7 @@ final class TargetStream extends Flux<PingResult> {
       }
       // Its result waiting in the merge for demand, if any, is discarded, and so is any this
       // stream still hands over: only a result being delivered right now may still come out.
-      if (actual instanceof MergeStreams.Withdrawable merge) {
-        merge.withdraw();
-      }
+      withdraw.run();
       if (!finished) {
         stop();
         drain();

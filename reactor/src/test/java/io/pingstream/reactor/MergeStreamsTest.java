@@ -128,10 +128,11 @@ class MergeStreamsTest {
   }
 
   /** Emits {@code value} when asked, then, when told, withdraws it and completes. */
-  private static final class WithdrawingStream extends Flux<Integer> {
+  private static final class WithdrawingStream extends Flux<Integer> implements MergeStreams.Withdrawing {
 
     private final int value;
     private volatile reactor.core.CoreSubscriber<? super Integer> subscriber;
+    private volatile Runnable withdraw;
 
     WithdrawingStream(int value) {
       this.value = value;
@@ -156,8 +157,13 @@ class MergeStreamsTest {
       });
     }
 
+    @Override
+    public void withdrawWith(Runnable withdraw) {
+      this.withdraw = withdraw;
+    }
+
     void withdrawAndComplete() {
-      ((MergeStreams.Withdrawable) subscriber).withdraw();
+      withdraw.run();
       subscriber.onComplete();
     }
   }

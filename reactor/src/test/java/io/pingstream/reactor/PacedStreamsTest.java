@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Hooks;
+import reactor.core.publisher.Operators;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
@@ -303,6 +305,50 @@ class PacedStreamsTest {
 
   @Test
   void aResultWaitingForDemandWhenItsTargetIsRemovedIsDiscardedNotEmittedAfterTheRemoval() {
+    assertRemovedTargetsWaitingResultIsDiscarded();
+  }
+
+  @Test
+  void aResultWaitingForDemandIsDiscardedAlsoWhenAHookWrapsEverySubscriber() {
+    // As tracing instrumentations and automatic context propagation do: the merge's subscriber
+    // reaches the target stream wrapped, so the stream cannot find the merge through it.
+    Hooks.onLastOperator("wrap", Operators.lift((scannable, subscriber) -> new PassThrough<>(subscriber)));
+    try {
+      assertRemovedTargetsWaitingResultIsDiscarded();
+    } finally {
+      Hooks.resetOnLastOperator("wrap");
+    }
+  }
+
+  /** A subscriber that only passes signals on. */
+  private record PassThrough<T>(reactor.core.CoreSubscriber<T> actual) implements reactor.core.CoreSubscriber<T> {
+    @Override
+    public reactor.util.context.Context currentContext() {
+      return actual.currentContext();
+    }
+
+    @Override
+    public void onSubscribe(org.reactivestreams.Subscription subscription) {
+      actual.onSubscribe(subscription);
+    }
+
+    @Override
+    public void onNext(T value) {
+      actual.onNext(value);
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      actual.onError(failure);
+    }
+
+    @Override
+    public void onComplete() {
+      actual.onComplete();
+    }
+  }
+
+  private void assertRemovedTargetsWaitingResultIsDiscarded() {
     var prober = FakeProber.replyingAfter(time, Duration.ofMillis(10));
     List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     io.pingstream.PingRecorder logging = new io.pingstream.PingRecorder() {
