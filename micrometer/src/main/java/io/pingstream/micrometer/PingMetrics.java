@@ -47,7 +47,9 @@ public final class PingMetrics {
    * which {@link PingMeterOptions#serviceLevelObjectives(Duration...) SLO buckets}. It stays so for as long as the registry lives, its targets removed or not: a
    * Prometheus registry cannot scrape a timer that is a histogram for some targets and a summary
    * for others (each scrape would throw), nor can {@code histogram_quantile} sum targets whose
-   * buckets differ.
+   * buckets differ. A composite registry also settles it for the registries it holds when the
+   * recorder is made, since the meters made through it are made in each of them. Without a
+   * histogram, where it would start makes no difference.
    *
    * @throws IllegalArgumentException when a recorder made before for {@code registry} asked for
    *     other {@code ping.rtt} settings; the message names both

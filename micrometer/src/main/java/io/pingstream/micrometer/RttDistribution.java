@@ -2,6 +2,8 @@ package io.pingstream.micrometer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -30,7 +32,8 @@ record RttDistribution(boolean percentileHistogram, List<Duration> serviceLevelO
     return new RttDistribution(
         options.percentileHistogram(),
         Arrays.stream(options.serviceLevelObjectives()).distinct().sorted().toList(),
-        options.minimumExpectedRtt());
+        // Only a percentile histogram has buckets from it: without one it makes no difference.
+        options.percentileHistogram() ? options.minimumExpectedRtt() : PingMeterOptions.DEFAULT_MINIMUM_EXPECTED_RTT);
   }
 
   /**
@@ -42,20 +45,40 @@ record RttDistribution(boolean percentileHistogram, List<Duration> serviceLevelO
   }
 
   /**
-   * Pins {@code options}' distribution in {@code registry}.
+   * Pins {@code options}' distribution in {@code registry} and, for a composite, in the registries
+   * it holds now: a meter made through a composite is made in each of them, where a recorder of
+   * one of them may have pinned another.
    *
-   * @throws IllegalArgumentException when another one is pinned there
+   * @throws IllegalArgumentException when another one is pinned in one of them; then none is pinned
    */
   static void require(MeterRegistry registry, PingMeterOptions options) {
     RttDistribution wanted = of(options);
-    RttDistribution pinned = pin(registry, wanted);
-    if (!pinned.equals(wanted)) {
-      throw new IllegalArgumentException("ping.rtt in this registry is made with " + pinned
-          + " by the recorder made first; these options ask for " + wanted
-          + ": every recorder of a registry must ask for the same (a Prometheus scrape fails on a timer "
-          + "that is a histogram for some targets and not for others); give them the same options, "
-          + "or record a Flux with PingMetrics.record(registry), which takes the registry's");
+    List<MeterRegistry> registries = withMembers(registry, new ArrayList<>());
+    synchronized (BY_REGISTRY) {
+      for (MeterRegistry each : registries) {
+        RttDistribution pinned = BY_REGISTRY.get(each);
+        if (pinned != null && !pinned.equals(wanted)) {
+          throw conflict(pinned, wanted);
+        }
+      }
+      registries.forEach(each -> pin(each, wanted));
     }
+  }
+
+  private static List<MeterRegistry> withMembers(MeterRegistry registry, List<MeterRegistry> into) {
+    into.add(registry);
+    if (registry instanceof CompositeMeterRegistry composite) {
+      composite.getRegistries().forEach(member -> withMembers(member, into));
+    }
+    return into;
+  }
+
+  private static IllegalArgumentException conflict(RttDistribution pinned, RttDistribution wanted) {
+    return new IllegalArgumentException("ping.rtt in this registry is made with " + pinned
+        + " by the recorder made first; these options ask for " + wanted
+        + ": every recorder of a registry must ask for the same (a Prometheus scrape fails on a timer "
+        + "that is a histogram for some targets and not for others); give them the same options, "
+        + "or record a Flux with PingMetrics.record(registry), which takes the registry's");
   }
 
   /** {@code options} with this distribution instead of their own. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pingstream.PingEngine;
 import io.pingstream.PingOptions;
@@ -255,6 +256,33 @@ class MicrometerPingRecorderTest {
     // The same settings in other words, other options than the histogram's, another registry: fine.
     PingMetrics.recorder(registry, histogram.serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(1), Duration.ofMillis(1)).lossWindow(5));
     PingMetrics.recorder(new SimpleMeterRegistry());
+  }
+
+  @Test
+  void aCompositeAndTheRegistriesItHoldsMustAskForTheSameRttHistogram() {
+    var member = new SimpleMeterRegistry();
+    var composite = new CompositeMeterRegistry();
+    composite.add(member);
+    PingMetrics.recorder(composite, PingMeterOptions.defaults().percentileHistogram(true));
+
+    // Meters made through the composite are made in the member too: one made there without a
+    // histogram would break its scrape as a recorder of the member alone would.
+    assertThatThrownBy(() -> PingMetrics.recorder(member)).isInstanceOf(IllegalArgumentException.class);
+
+    var otherMember = new SimpleMeterRegistry();
+    PingMetrics.recorder(otherMember);
+    var otherComposite = new CompositeMeterRegistry();
+    otherComposite.add(otherMember);
+    assertThatThrownBy(() -> PingMetrics.recorder(otherComposite, PingMeterOptions.defaults().percentileHistogram(true)))
+        .isInstanceOf(IllegalArgumentException.class);
+    // Refused as a whole: the composite was not pinned either.
+    PingMetrics.recorder(otherComposite);
+  }
+
+  @Test
+  void whereThereIsNoHistogramItsStartMakesNoDifference() {
+    PingMetrics.recorder(registry);
+    PingMetrics.recorder(registry, PingMeterOptions.defaults().minimumExpectedRtt(Duration.ofNanos(10_000)));
   }
 
   @Test
