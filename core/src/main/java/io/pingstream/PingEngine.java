@@ -160,7 +160,9 @@ public final class PingEngine implements AutoCloseable {
    * sending thread (send errors), never concurrently. A subscriber that has no demand misses
    * signals rather than slowing the engine. Completes when the engine closes, on the receive
    * thread as it ends (a subscriber that holds that thread delays it). What a subscriber throws
-   * is logged and ignored. Do not block in a subscriber: {@code block()} there fails at once.
+   * is logged and ignored. Do not block in a subscriber: {@code block()} there fails at once. (A
+   * Reactor {@code Pinger} whose {@code pingAll} has run keeps one subscriber without demand, to
+   * learn when the engine closes: each outcome is then offered to it and dropped.)
    */
   public Flux<PingResult> results() {
     return engine.results();

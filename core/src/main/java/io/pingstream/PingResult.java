@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The outcome of one echo probe: a reply with its RTT, a timeout, or an error with its cause.
  *
- * <p>Immutable. {@link #sequence()} is the ICMP sequence number on the wire (0..65535).
+ * <p>Immutable. {@link #sequence()} is the ICMP sequence number on the wire (0..65535), or -1
+ * for a probe refused before it got one.
  */
 public final class PingResult {
 
