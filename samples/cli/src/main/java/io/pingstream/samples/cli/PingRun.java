@@ -179,22 +179,23 @@ final class PingRun {
   /**
    * fping's default mode: a probe to each target, then, {@code retries} times, one more to each
    * target that has not answered yet, each round's timeout {@code backoff} times the last one's.
+   * As in fping, a target whose probe could not be sent is not retried.
    */
   private Flux<PingResult> untilAlive(Pinger pinger, List<InetAddress> targets, int attempt) {
-    Set<AddressKey> answered = ConcurrentHashMap.newKeySet();
+    Set<AddressKey> done = ConcurrentHashMap.newKeySet();
     ProbeSettings probe = settings.options.probeSettings();
     Duration timeout = Durations.scaledTimeout(probe.timeout(), Math.pow(settings.backoff, attempt));
     Flux<PingResult> round = pinger.pingAll(targets, settings.stream.probeSettings(probe.timeout(timeout)))
         .doOnNext(result -> {
-          if (result.outcome() == PingOutcome.REPLY) {
-            answered.add(AddressKey.of(result.target()));
+          if (result.outcome() == PingOutcome.REPLY || Report.isSendFailure(result)) {
+            done.add(AddressKey.of(result.target()));
           }
         });
     if (attempt == settings.retries) {
       return round;
     }
     return round.concatWith(Flux.defer(() -> {
-      List<InetAddress> silent = targets.stream().filter(target -> !answered.contains(AddressKey.of(target))).toList();
+      List<InetAddress> silent = targets.stream().filter(target -> !done.contains(AddressKey.of(target))).toList();
       return silent.isEmpty() ? Flux.empty() : untilAlive(pinger, silent, attempt + 1);
     }));
   }

@@ -152,7 +152,7 @@ final class Report {
   }
 
   /** A probe the kernel refused to send (sendto failed), rather than one an ICMP error answered. */
-  private static boolean isSendFailure(PingResult result) {
+  static boolean isSendFailure(PingResult result) {
     return result.outcome() == PingOutcome.ERROR && result.errorKind().orElse(null) == ErrorKind.SEND_FAILED;
   }
 

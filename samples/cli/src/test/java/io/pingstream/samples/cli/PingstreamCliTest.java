@@ -125,6 +125,24 @@ class PingstreamCliTest {
   }
 
   @Test
+  void aTargetWhoseProbeCannotBeSentIsNotRetriedAsInFping() throws Exception {
+    requireNftables();
+    try (var ns = NetNamespace.create().allowDgram()) {
+      ns.nft("add table inet send_test",
+          "add chain inet send_test output { type filter hook output priority 0 ; }",
+          "add rule inet send_test output ip daddr 127.0.0.3 icmp type echo-request counter drop");
+
+      CliProcess.Run run = CliProcess.run(ns, "", "-r", "2", "-t", "200ms", "-p", "10ms", "127.0.0.1", "127.0.0.3");
+
+      assertThat(run.exit()).isEqualTo(ExitStatus.SOME_SILENT);
+      assertThat(run.outLines()).containsExactly("127.0.0.1 is alive", "127.0.0.3 is unreachable");
+      // fping prints the send error once: it schedules no retry for a probe it could not send.
+      assertThat(run.stderr().lines().filter(line -> line.startsWith("127.0.0.3"))).hasSize(1);
+      assertThat(ns.exec("nft", "list", "table", "inet", "send_test")).contains("counter packets 1 ");
+    }
+  }
+
+  @Test
   void oneLinkLocalAddressOnTwoInterfacesIsTwoTargetsAsInFping() throws Exception {
     requireNamespaces();
     try (var ns = NetNamespace.create().allowDgram()) {
