@@ -25,6 +25,7 @@ import org.springframework.web.server.ServerWebInputException;
  * <pre>{@code
  * 404 {"error":"unknown host no.such.host.invalid","host":"no.such.host.invalid"}
  * 400 {"error":"interval must be a duration such as 500ms or 2s, was \"abc\"","parameter":"interval","value":"abc"}
+ * 400 {"error":"cannot ping 224.0.0.1: a multicast address, ...","host":"224.0.0.1"}
  * 504 {"error":"no answer from the name service for slow.example within 5000 ms","host":"slow.example"}
  * 503 {"error":"cannot open an ICMP socket for IPV4 with policy DGRAM: ... Fix one of: ...","host":"127.0.0.1"}
  * }</pre>
@@ -46,6 +47,15 @@ public class PingErrors {
   @ExceptionHandler
   ResponseEntity<ApiError> invalidParameter(InvalidParameterException e) {
     return answer(HttpStatus.BAD_REQUEST, new ApiError(message(e), null, e.parameter(), e.value()));
+  }
+
+  /**
+   * A host the engine will not ping (multicast, unspecified, a link-local address without a
+   * scope): the client's to fix. {@link InvalidParameterException}s have their own answer.
+   */
+  @ExceptionHandler
+  ResponseEntity<ApiError> refusedHost(IllegalArgumentException e, ServerWebExchange exchange) {
+    return answer(HttpStatus.BAD_REQUEST, new ApiError(message(e), host(exchange), null, null));
   }
 
   /** Type mismatches such as {@code count=abc}, caught by Spring before the controller runs. */

@@ -120,6 +120,17 @@ class PingControllerTest {
   }
 
   @Test
+  void aHostTheEngineRefusesIsA400NamingIt() {
+    // Refused before anything is sent: a multicast address's replies could not be matched.
+    client.get().uri("/ping/224.0.0.1").exchange()
+        .expectStatus().isEqualTo(HttpStatus.BAD_REQUEST)
+        .expectHeader().contentType(MediaType.APPLICATION_JSON)
+        .expectBody()
+        .jsonPath("$.host").isEqualTo("224.0.0.1")
+        .jsonPath("$.error").value(error -> assertThat((String) error).contains("multicast"));
+  }
+
+  @Test
   void blankHostIsA400NamingTheParameter() {
     client.get().uri("/ping/{host}", " ").exchange()
         .expectStatus().isEqualTo(HttpStatus.BAD_REQUEST)
