@@ -2,7 +2,10 @@ package io.pingstream;
 
 /** Why a probe ended in {@link PingOutcome#ERROR}. */
 public enum ErrorKind {
-  /** The kernel refused to send the probe (e.g. no route, a local firewall, message too big). */
+  /**
+   * The probe was not sent: the kernel refused it (e.g. no route, a local firewall, message too
+   * big), or the target was refused before sending (see {@link PingResult#error()}).
+   */
   SEND_FAILED,
   /** ICMP destination unreachable (IPv4 type 3, IPv6 type 1), with its code. */
   DESTINATION_UNREACHABLE,

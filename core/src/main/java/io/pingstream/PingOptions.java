@@ -264,8 +264,9 @@ public final class PingOptions {
    * from the kernel's send to its receive ({@link TimestampSource#KERNEL}); without them it starts
    * at the JVM's send ({@link TimestampSource#KERNEL_RECEIVE}), a few microseconds longer. Each
    * stamp is one more datagram on the socket's error queue for the receive thread to read:
-   * turning them off saved 1.2-2.3 us of CPU per probe and raised the loopback burst rate by
-   * 18-25% in the benchmarks (docs/benchmarks.md), which matters for sweeps at 100,000+ probes/s.
+   * turning them off saved about 1.1 us of CPU per probe and raised the loopback burst rate by
+   * 13-20% in the latest benchmarks (run R in docs/benchmarks.md: 5.64 to 4.54 us, 301k to 352k
+   * replies/s on 2 cores), which matters for sweeps at 100,000+ probes/s.
    */
   public PingOptions transmitTimestamps(boolean transmitTimestamps) {
     return with(fields -> fields.transmitTimestamps = transmitTimestamps);

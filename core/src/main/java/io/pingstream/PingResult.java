@@ -159,7 +159,8 @@ public final class PingResult {
 
   /**
    * The cause of an {@link PingOutcome#ERROR}: an {@link IcmpErrorException} for ICMP errors, a
-   * {@link NativeIoException} for send failures; empty otherwise.
+   * {@link NativeIoException} for send failures, an {@link IllegalArgumentException} for a target
+   * refused before sending (in the Reactor API's paced streams); empty otherwise.
    */
   public Optional<Throwable> error() {
     return Optional.ofNullable(error);

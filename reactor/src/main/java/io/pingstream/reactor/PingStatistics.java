@@ -40,8 +40,9 @@ import reactor.core.publisher.Mono;
  * <p>For one summary per minute, collect each window: {@code
  * results.window(Duration.ofMinutes(1)).concatMap(PingStatistics::collect)}.
  *
- * <p>Definitions: every result counts as sent, including {@link io.pingstream.PingOutcome#ERROR
- * errors} (the probe was attempted and got no reply). RTT figures use replies only and are
+ * <p>Definitions: every result but a {@link io.pingstream.PingOutcome#DUPLICATE duplicate}
+ * counts as sent, including {@link io.pingstream.PingOutcome#ERROR errors} (the probe was
+ * attempted and got no reply). RTT figures use replies only and are
  * empty without replies. The standard deviation is the population one (as ping's {@code mdev});
  * jitter is the mean absolute difference between consecutive replies' RTTs, in arrival order;
  * percentiles interpolate linearly between the closest ranks, so the median of an even number

@@ -119,8 +119,8 @@ public final class Pinger implements AutoCloseable {
    * the subscriber's demand, the rate limit, an in-flight slot or room in the target's window. A
    * skipped probe is not sent, so it counts neither as sent nor as lost.
    *
-   * <p>A target's window holds {@code min(ceil(timeout / interval) + 2, 1024)} probes sent and
-   * not yet delivered. Below the cap of 1,024 that is room for every probe that can still wait
+   * <p>A target's window holds {@code min(ceil(timeout / interval) + 2, 1024)} probes sent whose
+   * results are not yet handed downstream (one more result may wait there for demand). Below the cap of 1,024 that is room for every probe that can still wait
    * for its outcome, so only a lack of demand fills it. With a timeout of more than 1,022
    * intervals the cap applies, and then probes are skipped whatever the demand once 1,024 probes
    * of a target wait for their outcome: a silent target probed every 1 ms with a 2 s timeout
@@ -256,10 +256,11 @@ public final class Pinger implements AutoCloseable {
    *
    * <p>The first probe leaves at subscription (the first time, once the family's socket is open);
    * then one every interval, paced by the clock: a probe does not wait for the previous one's
-   * reply, so a slow reply or a timeout does not delay the next probe. One clock on {@link
-   * Schedulers#parallel()} paces all the streams of a pinger and sends the probes that are due
+   * reply, so a slow reply or a timeout does not delay the next probe. A clock on {@link
+   * Schedulers#parallel()} paces the streams of a pinger and sends the probes that are due
    * together, waking at most once per slack: a probe leaves up to an eighth of the interval late
-   * (at most 10 ms, so ~8 ms at 1 s), while the average interval stays exact. That batching is
+   * (at most 10 ms, so ~8 ms at 1 s), while the average interval stays exact. Streams of 67 ms or
+   * more share one clock; shorter intervals, whose slack is smaller, get one per slack. That batching is
    * what lets one pinger watch 10,000 targets at 1 Hz on a fraction of a core.
    *
    * <p>Results are emitted in send order (a reply waits for the outcome of earlier probes, at
