@@ -132,16 +132,17 @@ for run in $(seq "$runs"); do
   if have fping; then
     per_target=$((burst_probes / burst_targets))
     # One process cannot hold more than 65,535 probes in flight within its 10 s expiry: take the
-    # most it accepts, and split the full burst over two processes.
-    for period in 1 2 5; do
-      run_fping fping-1proc burst "-c $fping_count -p $period -i 0" "$out/burst.txt"
+    # most it accepts, and split the full burst over two processes. -t 1000: Pingstream's timeout
+    # (with -c fping's own is the period, so a reply slower than -p would count as lost; with
+    # -p 0 every one would).
+    for period in 0 1 2 5; do
+      run_fping fping-1proc burst "-c $fping_count -p $period -i 0 -t 1000" "$out/burst.txt"
     done
     for period in 2 5; do
-      run_fping fping-2proc burst "-c $per_target -p $period -i 0" "$out/burst.a.txt" "$out/burst.b.txt"
+      run_fping fping-2proc burst "-c $per_target -p $period -i 0 -t 1000" "$out/burst.a.txt" "$out/burst.b.txt"
     done
     if [ "$run" = 1 ]; then
-      run_fping fping-1proc-full burst "-c $per_target -p 5 -i 0" "$out/burst.txt"
-      run_fping fping-p0 burst "-c $fping_count -p 0 -i 0" "$out/burst.txt"
+      run_fping fping-1proc-full burst "-c $per_target -p 5 -i 0 -t 1000" "$out/burst.txt"
     fi
   fi
   if have ping; then
