@@ -24,7 +24,12 @@ for pair in $(seq "$pairs"); do
   for side in A B; do
     jar=$jar_a
     [ "$side" = B ] && jar=$jar_b
-    line=$(java -cp "$jar" "io.pingstream.benchmarks.$scenario" "$@" 2>/dev/null | grep '^RESULT' | tail -1)
+    line=$(java -cp "$jar" "io.pingstream.benchmarks.$scenario" "$@" 2>"$out/stderr" | grep '^RESULT' | tail -1 || true)
+    if [ -z "$line" ]; then
+      echo "pair $pair $side: no RESULT line (left out of the medians); its stderr:" >&2
+      cat "$out/stderr" >&2
+      continue
+    fi
     echo "$line" >> "$out/$side"
     shown=""
     for field in $fields; do
@@ -40,8 +45,8 @@ for field in $fields; do
   for side in A B; do
     values=$(grep -o " $field=[^ ]*" "$out/$side" | cut -d= -f2 | sort -g || true)
     [ -z "$values" ] && continue
-    count=$(wc -l <<< "$values")
-    median=$(sed -n "$(( (count + 1) / 2 ))p" <<< "$values")
+    # The middle value, or the mean of the two middle ones, as report.sh takes it.
+    median=$(awk '{v[NR] = $1} END {print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}' <<< "$values")
     printf '  %-24s %s %s\n' "$field" "$side" "$median"
   done
 done
