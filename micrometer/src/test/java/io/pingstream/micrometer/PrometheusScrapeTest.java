@@ -68,29 +68,29 @@ class PrometheusScrapeTest {
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     var options = PingMeterOptions.defaults().percentileHistogram(true).serviceLevelObjectives(Duration.ofMillis(1));
     var engineRecorder = PingMetrics.recorder(registry, options);
-    engineRecorder.recordSent(InetAddress.getByName("192.0.2.1"));
-    engineRecorder.recordResult(reply("192.0.2.1", Duration.ofMillis(3)));
+    engineRecorder.recordSent(InetAddress.getByName("127.0.2.1"));
+    engineRecorder.recordResult(reply("127.0.2.1", Duration.ofMillis(3)));
 
-    Flux.just(reply("192.0.2.2", Duration.ofMillis(3))).transform(PingMetrics.record(registry)).blockLast();
+    Flux.just(reply("127.0.2.2", Duration.ofMillis(3))).transform(PingMetrics.record(registry)).blockLast();
 
     assertThat(registry.scrape()) // threw a ClassCastException: a histogram and a summary of one name
-        .contains("ping_rtt_seconds_bucket{family=\"ipv4\",name=\"192.0.2.1\",target=\"192.0.2.1\",le=\"0.001\"} 0")
-        .contains("ping_rtt_seconds_bucket{family=\"ipv4\",name=\"192.0.2.2\",target=\"192.0.2.2\",le=\"0.001\"} 0");
+        .contains("ping_rtt_seconds_bucket{family=\"ipv4\",name=\"127.0.2.1\",target=\"127.0.2.1\",le=\"0.001\"} 0")
+        .contains("ping_rtt_seconds_bucket{family=\"ipv4\",name=\"127.0.2.2\",target=\"127.0.2.2\",le=\"0.001\"} 0");
   }
 
   @Test
   void aTargetRemovedThenMetAgainByAnotherRecorderKeepsTheRegistrysHistogram() throws Exception {
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     var engineRecorder = PingMetrics.recorder(registry, PingMeterOptions.defaults().percentileHistogram(true));
-    engineRecorder.recordResult(reply("192.0.2.1", Duration.ofMillis(2)));
-    engineRecorder.recordResult(reply("192.0.2.2", Duration.ofMillis(2)));
-    engineRecorder.targetRemoved(InetAddress.getByName("192.0.2.1"));
+    engineRecorder.recordResult(reply("127.0.2.1", Duration.ofMillis(2)));
+    engineRecorder.recordResult(reply("127.0.2.2", Duration.ofMillis(2)));
+    engineRecorder.targetRemoved(InetAddress.getByName("127.0.2.1"));
 
-    Flux.just(reply("192.0.2.1", Duration.ofMillis(2))).transform(PingMetrics.record(registry)).blockLast();
+    Flux.just(reply("127.0.2.1", Duration.ofMillis(2))).transform(PingMetrics.record(registry)).blockLast();
 
     assertThat(registry.scrape())
-        .contains("ping_rtt_seconds_bucket{family=\"ipv4\",name=\"192.0.2.1\",target=\"192.0.2.1\",le=\"+Inf\"} 1")
-        .contains("ping_rtt_seconds_bucket{family=\"ipv4\",name=\"192.0.2.2\",target=\"192.0.2.2\",le=\"+Inf\"} 1");
+        .contains("ping_rtt_seconds_bucket{family=\"ipv4\",name=\"127.0.2.1\",target=\"127.0.2.1\",le=\"+Inf\"} 1")
+        .contains("ping_rtt_seconds_bucket{family=\"ipv4\",name=\"127.0.2.2\",target=\"127.0.2.2\",le=\"+Inf\"} 1");
   }
 
   @Test
@@ -99,11 +99,11 @@ class PrometheusScrapeTest {
     // le="0.001", and histogram_quantile said ~1 ms of any LAN or loopback target.
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     var recorder = PingMetrics.recorder(registry, PingMeterOptions.defaults().percentileHistogram(true));
-    recorder.recordResult(reply("192.0.2.1", Duration.ofNanos(50_000)));
-    recorder.recordResult(reply("192.0.2.1", Duration.ofNanos(800_000)));
+    recorder.recordResult(reply("127.0.2.1", Duration.ofNanos(50_000)));
+    recorder.recordResult(reply("127.0.2.1", Duration.ofNanos(800_000)));
     String scrape = registry.scrape();
 
-    String bucket = "ping_rtt_seconds_bucket{family=\"ipv4\",name=\"192.0.2.1\",target=\"192.0.2.1\",";
+    String bucket = "ping_rtt_seconds_bucket{family=\"ipv4\",name=\"127.0.2.1\",target=\"127.0.2.1\",";
     assertThat(scrape)
         .contains(bucket + "le=\"1.0E-4\"} 1") // the first bucket: 50 us
         .contains(bucket + "le=\"7.8643E-4\"} 1")
@@ -115,11 +115,11 @@ class PrometheusScrapeTest {
   void theHistogramStartsWhereTheOptionsSay() throws Exception {
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     var recorder = PingMetrics.recorder(registry, PingMeterOptions.defaults().percentileHistogram(true).minimumExpectedRtt(Duration.ofNanos(10_000)));
-    recorder.recordResult(reply("192.0.2.1", Duration.ofNanos(20_000)));
-    recorder.recordResult(reply("192.0.2.1", Duration.ofNanos(50_000)));
+    recorder.recordResult(reply("127.0.2.1", Duration.ofNanos(20_000)));
+    recorder.recordResult(reply("127.0.2.1", Duration.ofNanos(50_000)));
     String scrape = registry.scrape();
 
-    String bucket = "ping_rtt_seconds_bucket{family=\"ipv4\",name=\"192.0.2.1\",target=\"192.0.2.1\",";
+    String bucket = "ping_rtt_seconds_bucket{family=\"ipv4\",name=\"127.0.2.1\",target=\"127.0.2.1\",";
     assertThat(scrape).contains(bucket + "le=\"1.0E-5\"} 0").contains(bucket + "le=\"2.1845E-5\"} 1").contains(bucket + "le=\"5.4611E-5\"} 2");
     assertThat(scrape.lines().filter(line -> line.startsWith(bucket))).hasSize(100);
   }
