@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Supplier;
@@ -95,23 +96,25 @@ final class PendingProbe extends CompletableFuture<PingResult> {
     return forget() && super.completeExceptionally(cause);
   }
 
-  /** As {@link #complete}: the JDK's own would complete the future without this class seeing it. */
+  /**
+   * As {@link #complete}: the JDK's own would complete the future without this class seeing it.
+   * (Its one-argument form calls this one.) Like the JDK's, it skips the supplier once the future
+   * is done, and a failure completes it with a {@link CompletionException}.
+   */
   @Override
   public CompletableFuture<PingResult> completeAsync(Supplier<? extends PingResult> supplier, Executor executor) {
     Objects.requireNonNull(supplier, "supplier");
     executor.execute(() -> {
+      if (isDone()) {
+        return;
+      }
       try {
         complete(supplier.get());
       } catch (Throwable failure) {
-        completeExceptionally(failure);
+        completeExceptionally(failure instanceof CompletionException ? failure : new CompletionException(failure));
       }
     });
     return this;
-  }
-
-  @Override
-  public CompletableFuture<PingResult> completeAsync(Supplier<? extends PingResult> supplier) {
-    return completeAsync(supplier, defaultExecutor());
   }
 
   /** Forgets the probe first, as {@link #complete} does. */
