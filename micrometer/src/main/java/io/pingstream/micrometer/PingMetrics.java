@@ -68,7 +68,7 @@ public final class PingMetrics {
   public static Function<Flux<PingResult>, Flux<PingResult>> record(MeterRegistry registry) {
     Objects.requireNonNull(registry, "registry");
     PingMeterOptions defaults = PingMeterOptions.defaults();
-    return record(recorder(registry, RttDistribution.pin(registry, RttDistribution.of(defaults)).applyTo(defaults)));
+    return record(recorder(registry, RttDistribution.pinnedOr(registry, RttDistribution.of(defaults)).applyTo(defaults)));
   }
 
   /**

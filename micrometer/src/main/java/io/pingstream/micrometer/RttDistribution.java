@@ -37,11 +37,20 @@ record RttDistribution(boolean percentileHistogram, List<Duration> serviceLevelO
   }
 
   /**
-   * The distribution of {@code registry}'s {@code ping.rtt}: {@code wanted} if it is the first
-   * asked for, else the one pinned before.
+   * The distribution a recorder of {@code registry} should ask for to be accepted: the one pinned
+   * in it or, for a composite, in a registry it holds; {@code otherwise} when none is. Pins
+   * nothing: {@link #require} does, with the recorder.
    */
-  static RttDistribution pin(MeterRegistry registry, RttDistribution wanted) {
-    return BY_REGISTRY.computeIfAbsent(registry, r -> wanted);
+  static RttDistribution pinnedOr(MeterRegistry registry, RttDistribution otherwise) {
+    synchronized (BY_REGISTRY) {
+      for (MeterRegistry each : withMembers(registry, new ArrayList<>())) {
+        RttDistribution pinned = BY_REGISTRY.get(each);
+        if (pinned != null) {
+          return pinned;
+        }
+      }
+      return otherwise;
+    }
   }
 
   /**
@@ -61,7 +70,7 @@ record RttDistribution(boolean percentileHistogram, List<Duration> serviceLevelO
           throw conflict(pinned, wanted);
         }
       }
-      registries.forEach(each -> pin(each, wanted));
+      registries.forEach(each -> BY_REGISTRY.putIfAbsent(each, wanted));
     }
   }
 

@@ -280,6 +280,18 @@ class MicrometerPingRecorderTest {
   }
 
   @Test
+  void theOperatorOnACompositeTakesTheSettingsPinnedInARegistryItHolds() {
+    var member = new SimpleMeterRegistry();
+    PingMetrics.recorder(member, PingMeterOptions.defaults().percentileHistogram(true));
+    var composite = new CompositeMeterRegistry();
+    composite.add(member);
+
+    // It used to pin the defaults on the composite first, then refuse itself.
+    PingMetrics.record(composite);
+    PingMetrics.recorder(composite, PingMeterOptions.defaults().percentileHistogram(true));
+  }
+
+  @Test
   void whereThereIsNoHistogramItsStartMakesNoDifference() {
     PingMetrics.recorder(registry);
     PingMetrics.recorder(registry, PingMeterOptions.defaults().minimumExpectedRtt(Duration.ofNanos(10_000)));
