@@ -1,9 +1,12 @@
 package io.pingstream.samples.webflux;
 
+import io.pingstream.PingOutcome;
+import io.pingstream.PingResult;
 import io.pingstream.reactor.Pinger;
 import io.pingstream.reactor.StreamOptions;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -15,6 +18,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Signal;
 
 /**
  * Pings on request. Nothing blocks: names resolve on Reactor's bounded-elastic scheduler, and
@@ -66,9 +70,21 @@ public class PingController {
       @RequestParam(name = "count", required = false) @Nullable Long count) {
     checkHost(host);
     StreamOptions options = StreamParameters.parse(interval, count, properties.minStreamInterval());
-    return resolve(host).flatMapMany(address -> pinger.stream(address, options))
+    return resolve(host).flatMapMany(address -> pinger.stream(address, options)
+            // A stream makes a host the engine refuses an error result per probe; here it is the
+            // client's error, answered before any event as /ping answers it.
+            .switchOnFirst((first, results) -> refusal(first).<Flux<PingResult>>map(Flux::error).orElse(results)))
         .takeUntilOther(shutdown.asMono()) // completes the response: graceful shutdown need not wait
         .map(result -> PingResponse.of(host, result));
+  }
+
+  /** The engine's refusal of the target, if {@code first} is the error result a stream makes of it. */
+  private static Optional<Throwable> refusal(Signal<? extends PingResult> first) {
+    PingResult result = first.get();
+    if (result == null || result.outcome() != PingOutcome.ERROR || result.sequence() != -1) {
+      return Optional.empty();
+    }
+    return result.error().filter(IllegalArgumentException.class::isInstance);
   }
 
   /**

@@ -131,6 +131,18 @@ class PingControllerTest {
   }
 
   @Test
+  void aStreamOfAHostTheEngineRefusesIsA400BeforeAnyEvent() {
+    client.get().uri("/ping/224.0.0.1/stream?count=2")
+        .accept(MediaType.TEXT_EVENT_STREAM)
+        .exchange()
+        .expectStatus().isEqualTo(HttpStatus.BAD_REQUEST)
+        .expectHeader().contentType(MediaType.APPLICATION_JSON)
+        .expectBody()
+        .jsonPath("$.host").isEqualTo("224.0.0.1")
+        .jsonPath("$.error").value(error -> assertThat((String) error).contains("multicast"));
+  }
+
+  @Test
   void blankHostIsA400NamingTheParameter() {
     client.get().uri("/ping/{host}", " ").exchange()
         .expectStatus().isEqualTo(HttpStatus.BAD_REQUEST)
