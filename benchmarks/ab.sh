@@ -40,7 +40,11 @@ for pair in $(seq "$pairs"); do
   done
 done
 
-echo "medians over $pairs runs each:"
+if [ ! -f "$out/A" ] || [ ! -f "$out/B" ]; then
+  echo "no run of side A or B reported a RESULT line: nothing to compare" >&2
+  exit 1
+fi
+echo "medians over the runs that reported (of $pairs each):"
 for field in $fields; do
   for side in A B; do
     values=$(grep -o " $field=[^ ]*" "$out/$side" | cut -d= -f2 | sort -g || true)

@@ -259,8 +259,8 @@ public final class Pinger implements AutoCloseable {
    * reply, so a slow reply or a timeout does not delay the next probe. A clock on {@link
    * Schedulers#parallel()} paces the streams of a pinger and sends the probes that are due
    * together, waking at most once per slack: a probe leaves up to an eighth of the interval late
-   * (at most 10 ms, so ~8 ms at 1 s), while the average interval stays exact. Streams of 67 ms or
-   * more share one clock; shorter intervals, whose slack is smaller, get one per slack. That batching is
+   * (at most 10 ms, so ~8 ms at 1 s), while the average interval stays exact. Streams of more than
+   * 67.1 ms share one clock; shorter intervals, whose slack is smaller, get one per slack. That batching is
    * what lets one pinger watch 10,000 targets at 1 Hz on a fraction of a core.
    *
    * <p>Results are emitted in send order (a reply waits for the outcome of earlier probes, at
