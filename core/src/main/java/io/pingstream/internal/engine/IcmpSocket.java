@@ -25,9 +25,11 @@ final class IcmpSocket {
 
   /**
    * How many leftover ICMP errors one send of a ping socket clears before it takes the failure as
-   * its own (see {@link Retries}).
+   * its own (see {@link Retries}): one, or this many while ICMP errors come in.
    */
   private static final int MAX_PENDING_ERRORS_CLEARED = 8;
+  /** How long after the receive loop last read an ICMP error they count as coming in. */
+  private static final long ICMP_ERRORS_LATELY_NANOS = 100_000_000;
   /** errno-like code {@link #send} returns once the socket is closed. */
   static final int CLOSED = -1;
   /** The TTL value that means "the system's default" to IP_TTL and IPV6_UNICAST_HOPS. */
@@ -68,6 +70,8 @@ final class IcmpSocket {
   /** The TTL the socket currently sends with ({@link #SYSTEM_TTL} for the default). */
   private int currentTtl;
   private boolean closed;
+  /** When the receive loop last read an ICMP error of this socket ({@link System#nanoTime()}). */
+  private volatile long icmpErrorReadAt = System.nanoTime() - 2 * ICMP_ERRORS_LATELY_NANOS;
 
   private IcmpSocket(
       IpFamily family, SocketMode mode, int fd, int identifier, int ttl, TimestampSource timestamps, @Nullable String interfaceName) {
@@ -256,7 +260,7 @@ final class IcmpSocket {
       // error, and its next send fails with it (whatever the target) and clears it. Reading an
       // error off the error queue sets the next queued one pending again, so while errors come in
       // bunches a send may meet several: a refusal of this packet fails every time.
-      if (mode == SocketMode.DGRAM && isIcmpErrno(errno) && pendingErrorsCleared < MAX_PENDING_ERRORS_CLEARED) {
+      if (mode == SocketMode.DGRAM && isIcmpErrno(errno) && pendingErrorsCleared < pendingErrorsToClear()) {
         pendingErrorsCleared++;
         return true;
       }
@@ -268,6 +272,23 @@ final class IcmpSocket {
       }
       return false;
     }
+  }
+
+  /**
+   * The receive loop read an ICMP error off this socket's error queue: the next queued one, if
+   * any, is now pending, and more may come.
+   */
+  void icmpErrorRead() {
+    icmpErrorReadAt = System.nanoTime();
+  }
+
+  /**
+   * How many failures of one send may be leftover ICMP errors: one, which an error that came but
+   * is not read yet may leave; more while errors come in bunches. A send refused here for good
+   * with such an errno (a local unreachable route) then costs two system calls, not nine.
+   */
+  private int pendingErrorsToClear() {
+    return System.nanoTime() - icmpErrorReadAt < ICMP_ERRORS_LATELY_NANOS ? MAX_PENDING_ERRORS_CLEARED : 1;
   }
 
   /** Whether an ICMP error can leave {@code errno} as a socket's pending error. */

@@ -349,6 +349,7 @@ final class ReceiveLoop implements Runnable {
     if (origin != LibC.SO_EE_ORIGIN_ICMP && origin != LibC.SO_EE_ORIGIN_ICMP6) {
       return; // local errors (e.g. EMSGSIZE) were already returned by the send itself
     }
+    socket.icmpErrorRead(); // senders may meet the next queued one as a pending socket error
     boolean ipv6 = socket.family == IpFamily.IPV6;
     if (!EchoCodec.isError(ipv6, ancillary.errorType)) {
       // Ping sockets also queue redirects and source quenches: advice, not the probe's outcome.

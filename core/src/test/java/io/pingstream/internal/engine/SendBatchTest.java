@@ -1,5 +1,6 @@
 package io.pingstream.internal.engine;
 
+import static io.pingstream.testing.Requirements.requireNamespaces;
 import static io.pingstream.testing.Requirements.requireRaw;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -8,12 +9,13 @@ import io.pingstream.IpFamily;
 import io.pingstream.PingOptions;
 import io.pingstream.ProbeSettings;
 import io.pingstream.SocketMode;
+import io.pingstream.testing.NetNamespace;
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@link IcmpSocket#sendAll}: how many system calls a batch takes. */
+/** How many system calls sends take: a batch ({@link IcmpSocket#sendAll}), a refused send. */
 class SendBatchTest {
 
   private static final long SIGNATURE = 0x5EED;
@@ -30,6 +32,31 @@ class SendBatchTest {
   void withoutTransmitStampsEachProbeHasACallOfItsOwn() throws Exception {
     requireRaw();
     assertThat(callsToSend(IpFamily.IPV4, PingOptions.defaults().transmitTimestamps(false), 64)).isEqualTo(64);
+  }
+
+  @Test
+  void aPingSocketTriesARefusedSendOnceMoreOnlyWhileNoIcmpErrorsComeIn() throws Exception {
+    requireNamespaces();
+    try (var ns = NetNamespace.create().allowDgram()) {
+      // The route refuses the send here (EHOSTUNREACH): no packet is made.
+      ns.exec("ip", "route", "add", "unreachable", "10.99.1.1/32");
+      IcmpSocket socket = NetworkNamespace.call(ns.path(),
+          () -> IcmpSocket.open(IpFamily.IPV4, SocketMode.DGRAM, PingOptions.defaults(), 0x1234, SIGNATURE));
+      try {
+        var probe = new PendingProbe(InetAddress.getByName("10.99.1.1"), IpFamily.IPV4, ProbeSettings.defaults(), table);
+
+        assertThat(socket.send(probe, table, SIGNATURE)).isEqualTo(113); // EHOSTUNREACH
+        // The failure might have been another probe's ICMP error left pending: one more try.
+        assertThat(socket.sendCalls()).isEqualTo(2);
+
+        socket.icmpErrorRead(); // as the receive loop does: errors come in, several may be left
+        var next = new PendingProbe(InetAddress.getByName("10.99.1.1"), IpFamily.IPV4, ProbeSettings.defaults(), table);
+        assertThat(socket.send(next, table, SIGNATURE)).isEqualTo(113);
+        assertThat(socket.sendCalls()).isEqualTo(2 + 9);
+      } finally {
+        socket.close();
+      }
+    }
   }
 
   private long callsToSend(IpFamily family, PingOptions options, int count) throws Exception {
