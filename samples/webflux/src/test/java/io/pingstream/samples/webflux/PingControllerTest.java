@@ -122,19 +122,16 @@ class PingControllerTest {
   @Test
   void aHostTheEngineRefusesIsA400NamingIt() {
     // Refused before anything is sent: a multicast address's replies could not be matched.
-    client.get().uri("/ping/224.0.0.1").exchange()
-        .expectStatus().isEqualTo(HttpStatus.BAD_REQUEST)
-        .expectHeader().contentType(MediaType.APPLICATION_JSON)
-        .expectBody()
-        .jsonPath("$.host").isEqualTo("224.0.0.1")
-        .jsonPath("$.error").value(error -> assertThat((String) error).contains("multicast"));
+    expectRefused(client.get().uri("/ping/224.0.0.1").exchange());
   }
 
   @Test
   void aStreamOfAHostTheEngineRefusesIsA400BeforeAnyEvent() {
-    client.get().uri("/ping/224.0.0.1/stream?count=2")
-        .accept(MediaType.TEXT_EVENT_STREAM)
-        .exchange()
+    expectRefused(client.get().uri("/ping/224.0.0.1/stream?count=2").accept(MediaType.TEXT_EVENT_STREAM).exchange());
+  }
+
+  private static void expectRefused(WebTestClient.ResponseSpec response) {
+    response
         .expectStatus().isEqualTo(HttpStatus.BAD_REQUEST)
         .expectHeader().contentType(MediaType.APPLICATION_JSON)
         .expectBody()
