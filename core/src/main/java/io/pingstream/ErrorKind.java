@@ -4,7 +4,8 @@ package io.pingstream;
 public enum ErrorKind {
   /**
    * The probe was not sent: the kernel refused it (e.g. no route, a local firewall, message too
-   * big), or the target was refused before sending (see {@link PingResult#error()}).
+   * big), or the target was refused before sending (a {@link TargetRefusedException} in {@link
+   * PingResult#error()}).
    */
   SEND_FAILED,
   /** ICMP destination unreachable (IPv4 type 3, IPv6 type 1), with its code. */

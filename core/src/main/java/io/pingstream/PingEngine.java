@@ -78,19 +78,20 @@ public final class PingEngine implements AutoCloseable {
    * non-blocking threads. Later probes only call {@code sendto(2)} on a non-blocking socket.
    *
    * <p>Targets: an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}) is pinged over IPv4. These
-   * are refused at once, before anything is sent, with the future failing with an {@link
-   * IllegalArgumentException}: the unspecified address ({@code 0.0.0.0}, {@code ::}), multicast
-   * addresses and the IPv4 limited broadcast address, whose replies come from other addresses
-   * and could never be matched to the probe; and a link-local IPv6 address without a scope
-   * (write {@code fe80::1%eth0}), which names no interface to send on.
+   * are refused at once, before anything is sent, with the future failing with a {@link
+   * TargetRefusedException} (an {@link IllegalArgumentException}): the unspecified address
+   * ({@code 0.0.0.0}, {@code ::}), multicast addresses and the IPv4 limited broadcast address,
+   * whose replies come from other addresses and could never be matched to the probe; and a
+   * link-local IPv6 address without a scope (write {@code fe80::1%eth0}), which names no
+   * interface to send on.
    */
   public CompletableFuture<PingResult> ping(InetAddress target, ProbeSettings settings) {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(settings, "settings");
     InetAddress unicast = unmapped(target);
-    @Nullable String refusal = refusal(unicast);
+    @Nullable TargetRefusedException refusal = refusal(unicast);
     if (refusal != null) {
-      return CompletableFuture.failedFuture(new IllegalArgumentException(refusal));
+      return CompletableFuture.failedFuture(refusal);
     }
     return engine.ping(unicast, settings);
   }
@@ -125,8 +126,8 @@ public final class PingEngine implements AutoCloseable {
     var sendable = new ArrayList<InetAddress>(targets.size());
     for (InetAddress target : targets) {
       InetAddress unicast = unmapped(Objects.requireNonNull(target, "target"));
-      @Nullable String refusal = refusal(unicast);
-      futures.add(refusal == null ? null : CompletableFuture.failedFuture(new IllegalArgumentException(refusal)));
+      @Nullable TargetRefusedException refusal = refusal(unicast);
+      futures.add(refusal == null ? null : CompletableFuture.failedFuture(refusal));
       if (refusal == null) {
         sendable.add(unicast);
       }
@@ -191,7 +192,7 @@ public final class PingEngine implements AutoCloseable {
     engine.close();
   }
 
-  private static @Nullable String refusal(InetAddress target) {
+  private static @Nullable TargetRefusedException refusal(InetAddress target) {
     String why = null;
     if (target.isAnyLocalAddress()) {
       why = "the unspecified address";
@@ -200,9 +201,9 @@ public final class PingEngine implements AutoCloseable {
     } else if (Checks.isLimitedBroadcast(target)) {
       why = "the limited broadcast address";
     } else if (target instanceof Inet6Address v6 && v6.isLinkLocalAddress() && v6.getScopeId() == 0) {
-      return "cannot ping " + target.getHostAddress() + ": a link-local address needs a scope, e.g. fe80::1%eth0";
+      return new TargetRefusedException(target, "a link-local address needs a scope, e.g. fe80::1%eth0");
     }
-    return why == null ? null : "cannot ping " + target.getHostAddress() + ": " + why + " cannot be matched to its replies";
+    return why == null ? null : new TargetRefusedException(target, why + " cannot be matched to its replies");
   }
 
   private static InetAddress unmapped(InetAddress target) {

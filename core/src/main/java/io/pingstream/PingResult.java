@@ -159,7 +159,7 @@ public final class PingResult {
 
   /**
    * The cause of an {@link PingOutcome#ERROR}: an {@link IcmpErrorException} for ICMP errors, a
-   * {@link NativeIoException} for send failures, an {@link IllegalArgumentException} for a target
+   * {@link NativeIoException} for send failures, a {@link TargetRefusedException} for a target
    * refused before sending (in the Reactor API's paced streams); empty otherwise.
    */
   public Optional<Throwable> error() {

@@ -24,8 +24,9 @@ class OddTargetsTest {
 
       assertThatThrownBy(() -> future.get(1, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
-          .cause().isInstanceOf(IllegalArgumentException.class)
-          .hasMessageStartingWith("cannot ping " + InetAddress.getByName(address).getHostAddress());
+          .cause().isInstanceOf(TargetRefusedException.class)
+          .hasMessageStartingWith("cannot ping " + InetAddress.getByName(address).getHostAddress())
+          .extracting(cause -> ((TargetRefusedException) cause).target()).isEqualTo(InetAddress.getByName(address));
       assertThat(engine.socketMode(IpFamily.IPV4)).isEmpty(); // refused before any socket opened
     }
   }
@@ -34,7 +35,7 @@ class OddTargetsTest {
   void aLinkLocalIpv6AddressNeedsAScope() throws Exception {
     try (var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW))) {
       assertThatThrownBy(() -> engine.ping(InetAddress.getByName("fe80::1")).get(1, TimeUnit.SECONDS))
-          .cause().isInstanceOf(IllegalArgumentException.class)
+          .cause().isInstanceOf(TargetRefusedException.class)
           .hasMessage("cannot ping fe80:0:0:0:0:0:0:1: a link-local address needs a scope, e.g. fe80::1%eth0");
     }
   }

@@ -150,7 +150,7 @@ class PingEachTest {
 
       assertThat(futures.get(0).get(5, TimeUnit.SECONDS).outcome()).isEqualTo(PingOutcome.REPLY);
       assertThatThrownBy(() -> futures.get(1).get(5, TimeUnit.SECONDS))
-          .hasCauseInstanceOf(IllegalArgumentException.class).hasMessageContaining("multicast");
+          .hasCauseInstanceOf(TargetRefusedException.class).hasMessageContaining("multicast");
       PingResult mapped = futures.get(2).get(5, TimeUnit.SECONDS);
       assertThat(mapped.outcome()).isEqualTo(PingOutcome.REPLY);
       assertThat(mapped.target()).isEqualTo(InetAddress.getByName("127.0.0.3"));

@@ -7,6 +7,7 @@ import io.pingstream.PingOutcome;
 import io.pingstream.PingResult;
 import io.pingstream.ProbeSettings;
 import io.pingstream.SocketUnavailableException;
+import io.pingstream.TargetRefusedException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -177,9 +178,9 @@ public final class Pinger implements AutoCloseable {
    * thread), or an {@link PingOutcome#ERROR} with its cause when the kernel refuses the packet,
    * on the subscribing thread. It fails with a {@link SocketUnavailableException} when no socket of
    * the {@link io.pingstream.SelectionPolicy} can be opened, with another {@link IOException}
-   * when the socket or its namespace cannot be set up, with an {@link IllegalArgumentException}
-   * naming the target when the engine refuses it before sending (the unspecified address,
-   * multicast, the IPv4 limited broadcast, a link-local IPv6 address without a scope; see {@link
+   * when the socket or its namespace cannot be set up, with a {@link TargetRefusedException}
+   * when the engine refuses the target before sending (the unspecified address, multicast, the
+   * IPv4 limited broadcast, a link-local IPv6 address without a scope; see {@link
    * PingEngine#ping(InetAddress, ProbeSettings)}), and with an {@link EngineClosedException} once
    * the pinger is closed. Cancelling it forgets the probe: the engine's in-flight count drops at
    * once.
@@ -268,8 +269,8 @@ public final class Pinger implements AutoCloseable {
    * values. A target the engine refuses before sending anything (the unspecified address,
    * multicast, the IPv4 limited broadcast, a link-local IPv6 address without a scope; see {@link
    * PingEngine#ping(InetAddress, ProbeSettings)}) is no failure either: each of its probes is an
-   * {@code ERROR} result of {@link PingResult#sequence() sequence} -1 whose cause is the {@link
-   * IllegalArgumentException} naming the target, and the stream goes on, as it does when the
+   * {@code ERROR} result of {@link PingResult#sequence() sequence} -1 whose cause is a {@link
+   * TargetRefusedException} naming the target, and the stream goes on, as it does when the
    * kernel refuses a send. With a count the {@code Flux} completes after the last result; without
    * one it never completes. It fails, cancelling the probes in flight, when a socket cannot be
    * opened or the pinger is closed.

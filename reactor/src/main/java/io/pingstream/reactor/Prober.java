@@ -15,8 +15,8 @@ interface Prober {
 
   /**
    * A cold {@code Mono} that sends a probe when subscribed and emits its result; cancelling it
-   * forgets the probe. It fails with an {@link IllegalArgumentException} naming the target when
-   * the prober refuses the target before sending anything (as {@link
+   * forgets the probe. It fails with a {@link io.pingstream.TargetRefusedException} when the
+   * prober refuses the target before sending anything (as {@link
    * io.pingstream.PingEngine#ping(InetAddress, ProbeSettings)} refuses the unspecified address,
    * multicast, the IPv4 limited broadcast and unscoped link-local IPv6).
    */
@@ -28,11 +28,10 @@ interface Prober {
    * future cancels the probe before the future completes ({@link ProbeFuture}). Paced streams
    * send this way: it costs less per probe than subscribing to a {@code Mono}.
    *
-   * <p>The future fails with an {@link IllegalArgumentException} naming the target when the
-   * prober refuses the target, as {@link #probe} does; paced streams make that failure, and only
-   * that one, an {@link io.pingstream.PingOutcome#ERROR} result of sequence -1 rather than a
-   * failure of the stream. So an implementation must not fail with an {@code
-   * IllegalArgumentException} for any other reason.
+   * <p>The future fails with a {@link io.pingstream.TargetRefusedException} when the prober
+   * refuses the target, as {@link #probe} does; paced streams make that failure, and only that
+   * one, an {@link io.pingstream.PingOutcome#ERROR} result of sequence -1 rather than a failure
+   * of the stream.
    */
   default CompletableFuture<PingResult> send(InetAddress target, ProbeSettings settings) {
     return ProbeFuture.of(probe(target, settings));

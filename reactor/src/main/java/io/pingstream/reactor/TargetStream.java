@@ -4,6 +4,7 @@ import io.pingstream.PingRecorder;
 import io.pingstream.EngineClosedException;
 import io.pingstream.PingResult;
 import io.pingstream.ProbeSettings;
+import io.pingstream.TargetRefusedException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +39,7 @@ import reactor.core.publisher.Sinks;
  * tick waits (one at most) and is sent as soon as a slot or a permit frees, and later ones are
  * skipped and counted. Results are delivered in send order, as the subscriber requests them. A
  * probe whose future fails (an error <em>result</em> is a value) fails the stream and cancels the
- * others, except a target the prober refuses ({@link IllegalArgumentException}): that probe
+ * others, except a target the prober refuses ({@link TargetRefusedException}): that probe
  * becomes an error result of sequence -1.
  *
  * <p>Lifecycle: the stream first has the prober open the target's socket ({@link
@@ -502,7 +503,7 @@ final class TargetStream extends Flux<PingResult> implements MergeStreams.Withdr
         }
         try {
           release();
-          if (failure instanceof IllegalArgumentException refused) {
+          if (failure instanceof TargetRefusedException refused) {
             // The prober refused the target (multicast, unscoped link-local, ...): an error
             // value, as a send the kernel refuses, so that the other targets go on.
             value = PingResult.error(target, -1, Instant.now(), refused);

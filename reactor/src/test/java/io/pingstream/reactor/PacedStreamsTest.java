@@ -7,6 +7,7 @@ import io.pingstream.PingOutcome;
 import io.pingstream.PingResult;
 import io.pingstream.ProbeSettings;
 import io.pingstream.SocketUnavailableException;
+import io.pingstream.TargetRefusedException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -694,7 +695,7 @@ class PacedStreamsTest {
     // As PingEngine.ping refuses multicast, the unspecified address, ...: before anything is sent.
     var replying = FakeProber.replyingAfter(time, Duration.ofMillis(5));
     Prober refusingA = (target, settings) -> target.equals(A)
-        ? Mono.error(new IllegalArgumentException("cannot ping " + target.getHostAddress() + ": a multicast address cannot be matched to its replies"))
+        ? Mono.error(new TargetRefusedException(target, "a multicast address cannot be matched to its replies"))
         : replying.probe(target, settings);
 
     StepVerifier.withVirtualTime(() -> all(streams(refusingA), StreamOptions.every(Duration.ofMillis(100)).count(3), A, B), () -> time, Long.MAX_VALUE)
@@ -714,7 +715,7 @@ class PacedStreamsTest {
 
   @Test
   void aRefusedProbeIsAnErrorResultWithoutSequenceCarryingTheRefusal() {
-    var refusal = new IllegalArgumentException("cannot ping 127.0.0.1: the unspecified address cannot be matched to its replies");
+    var refusal = new TargetRefusedException(A, "the unspecified address cannot be matched to its replies");
     Prober refusing = (target, settings) -> Mono.error(refusal);
 
     StepVerifier.withVirtualTime(() -> all(streams(refusing), StreamOptions.every(Duration.ofMillis(100)).count(2), A), () -> time, Long.MAX_VALUE)
@@ -728,6 +729,18 @@ class PacedStreamsTest {
         .thenAwait(Duration.ofMillis(100))
         .assertNext(result -> assertThat(result.outcome()).isEqualTo(PingOutcome.ERROR))
         .expectComplete().verify(TIMEOUT);
+  }
+
+  @Test
+  void anyOtherIllegalArgumentExceptionOfTheProberFailsTheStream() {
+    // Only a refusal of the target is a value: another failure is a fault, never a silent error result.
+    var fault = new IllegalArgumentException("a bug in the prober");
+    Prober faulty = (target, settings) -> Mono.error(fault);
+
+    StepVerifier.withVirtualTime(() -> all(streams(faulty), StreamOptions.every(Duration.ofMillis(100)).count(2), A), () -> time, Long.MAX_VALUE)
+        .expectSubscription()
+        .expectErrorMatches(error -> error == fault)
+        .verify(TIMEOUT);
   }
 
   @Test

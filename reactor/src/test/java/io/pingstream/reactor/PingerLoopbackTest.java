@@ -8,6 +8,7 @@ import io.pingstream.PingOptions;
 import io.pingstream.PingOutcome;
 import io.pingstream.PingResult;
 import io.pingstream.SelectionPolicy;
+import io.pingstream.TargetRefusedException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -245,7 +246,7 @@ class PingerLoopbackTest {
           assertThat(results).filteredOn(result -> result.target().equals(multicast)).hasSize(3).allSatisfy(result -> {
             assertThat(result.outcome()).isEqualTo(PingOutcome.ERROR);
             assertThat(result.sequence()).isEqualTo(-1);
-            assertThat(result.error()).get().isInstanceOf(IllegalArgumentException.class)
+            assertThat(result.error()).get().isInstanceOf(TargetRefusedException.class)
                 .extracting(Throwable::getMessage).asString().contains("224.0.0.1");
           });
         })

@@ -2,6 +2,7 @@ package io.pingstream.samples.webflux;
 
 import io.pingstream.PingOutcome;
 import io.pingstream.PingResult;
+import io.pingstream.TargetRefusedException;
 import io.pingstream.reactor.Pinger;
 import io.pingstream.reactor.StreamOptions;
 import java.net.InetAddress;
@@ -84,7 +85,7 @@ public class PingController {
     if (result == null || result.outcome() != PingOutcome.ERROR || result.sequence() != -1) {
       return Optional.empty();
     }
-    return result.error().filter(IllegalArgumentException.class::isInstance);
+    return result.error().filter(TargetRefusedException.class::isInstance);
   }
 
   /**

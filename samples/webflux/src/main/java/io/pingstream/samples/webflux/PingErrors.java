@@ -3,6 +3,7 @@ package io.pingstream.samples.webflux;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.pingstream.EngineClosedException;
 import io.pingstream.SocketUnavailableException;
+import io.pingstream.TargetRefusedException;
 import java.io.IOException;
 import java.net.UnknownHostException;
 import java.util.Map;
@@ -49,12 +50,9 @@ public class PingErrors {
     return answer(HttpStatus.BAD_REQUEST, new ApiError(message(e), null, e.parameter(), e.value()));
   }
 
-  /**
-   * A host the engine will not ping (multicast, unspecified, a link-local address without a
-   * scope): the client's to fix. {@link InvalidParameterException}s have their own answer.
-   */
+  /** A host the engine will not ping (multicast, unspecified, a link-local address without a scope): the client's to fix. */
   @ExceptionHandler
-  ResponseEntity<ApiError> refusedHost(IllegalArgumentException e, ServerWebExchange exchange) {
+  ResponseEntity<ApiError> refusedHost(TargetRefusedException e, ServerWebExchange exchange) {
     return answer(HttpStatus.BAD_REQUEST, new ApiError(message(e), host(exchange), null, null));
   }
 
