@@ -24,7 +24,7 @@ public final class IcmpErrorException extends IOException {
    * @param reporter who sent the error
    */
   public IcmpErrorException(ErrorKind kind, int type, int code, InetAddress reporter) {
-    super(describe(kind) + " (type " + type + ", code " + code + ") from " + reporter.getHostAddress());
+    super(describe(kind) + " (type " + type + ", code " + code + ") from " + AddressText.of(reporter));
     this.kind = Objects.requireNonNull(kind, "kind");
     this.type = type;
     this.code = code;

@@ -182,7 +182,7 @@ public final class PingOptions {
   public PingOptions source(InetAddress source) {
     Objects.requireNonNull(source, "source");
     if (source.isAnyLocalAddress() || source.isMulticastAddress() || Checks.isLimitedBroadcast(source)) {
-      throw new IllegalArgumentException("source must be a unicast address, was " + source.getHostAddress());
+      throw new IllegalArgumentException("source must be a unicast address, was " + AddressText.of(source));
     }
     if (source instanceof Inet4Address v4) {
       return with(fields -> fields.sourceV4 = v4);

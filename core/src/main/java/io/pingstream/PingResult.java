@@ -168,7 +168,7 @@ public final class PingResult {
 
   @Override
   public String toString() {
-    String head = "PingResult{" + target.getHostAddress() + " seq=" + sequence + " " + outcome;
+    String head = "PingResult{" + AddressText.of(target) + " seq=" + sequence + " " + outcome;
     switch (outcome) {
       case REPLY:
       case DUPLICATE:

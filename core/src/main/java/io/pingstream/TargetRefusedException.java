@@ -22,7 +22,7 @@ public final class TargetRefusedException extends IllegalArgumentException {
    * @param reason why it is refused, e.g. "a multicast address cannot be matched to its replies"
    */
   public TargetRefusedException(InetAddress target, String reason) {
-    super("cannot ping " + target.getHostAddress() + ": " + Objects.requireNonNull(reason, "reason"));
+    super("cannot ping " + AddressText.of(target) + ": " + Objects.requireNonNull(reason, "reason"));
     this.target = target;
   }
 

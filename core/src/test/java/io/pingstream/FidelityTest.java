@@ -112,7 +112,7 @@ class FidelityTest {
       assertThat(result.errorKind()).hasValue(ErrorKind.SEND_FAILED);
       assertThat(result.error()).hasValueSatisfying(cause -> assertThat(cause)
           .isInstanceOf(NativeIoException.class)
-          .hasMessageContaining("failed for " + target.getHostAddress() + ": EPERM (1) Operation not permitted"));
+          .hasMessageContaining("failed for " + AddressText.of(target) + ": EPERM (1) Operation not permitted"));
       assertThat(engine.stats().sendErrors()).isEqualTo(1);
       assertThat(engine.stats().inFlight()).isZero();
     }

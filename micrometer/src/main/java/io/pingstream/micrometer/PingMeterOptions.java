@@ -2,6 +2,7 @@ package io.pingstream.micrometer;
 
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import io.pingstream.AddressText;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Arrays;
@@ -188,6 +189,6 @@ public final class PingMeterOptions {
   static String hostNameOrAddress(InetAddress address) {
     String text = address.toString(); // "name/literal", or "/literal" without a name
     int slash = text.indexOf('/');
-    return slash > 0 ? text.substring(0, slash) : address.getHostAddress();
+    return slash > 0 ? text.substring(0, slash) : AddressText.of(address);
   }
 }

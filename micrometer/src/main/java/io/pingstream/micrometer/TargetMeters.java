@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.pingstream.AddressText;
 import io.pingstream.ErrorKind;
 import io.pingstream.IpFamily;
 import io.pingstream.PingResult;
@@ -37,7 +38,7 @@ final class TargetMeters {
   TargetMeters(MeterRegistry registry, InetAddress target, PingMeterOptions options) {
     this.registry = registry;
     this.tags = options.tags().and(
-        TAG_TARGET, target.getHostAddress(),
+        TAG_TARGET, AddressText.of(target),
         TAG_NAME, options.label().apply(target),
         TAG_FAMILY, IpFamily.of(target).name().toLowerCase(Locale.ROOT));
     synchronized (GaugeStates.lock(registry)) { // not between another recorder's removal steps

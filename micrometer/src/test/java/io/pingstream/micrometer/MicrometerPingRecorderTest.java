@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pingstream.AddressText;
 import io.pingstream.PingEngine;
 import io.pingstream.PingOptions;
 import io.pingstream.PingOutcome;
@@ -62,7 +63,7 @@ class MicrometerPingRecorderTest {
         engine.ping(InetAddress.getByName("::1")).get(5, TimeUnit.SECONDS);
       }
     }
-    var tags = Tags.of("target", "0:0:0:0:0:0:0:1", "family", "ipv6");
+    var tags = Tags.of("target", "::1", "family", "ipv6");
     assertThat(registry.get(PingMeterNames.TIMEOUTS).tags(tags).counter().count()).isEqualTo(3);
     assertThat(registry.get(PingMeterNames.LOSS).tags(tags).gauge().value()).isEqualTo(1.0);
     assertThat(registry.get(PingMeterNames.RTT).tags(tags).timer().count()).isZero();
@@ -79,7 +80,7 @@ class MicrometerPingRecorderTest {
             .timeout(Duration.ofSeconds(10)).recorder(recorder))) {
       engine.ping(InetAddress.getByName("::1")).cancel(false);
     }
-    var tags = Tags.of("target", "0:0:0:0:0:0:0:1");
+    var tags = Tags.of("target", "::1");
     assertThat(registry.get(PingMeterNames.SENT).tags(tags).counter().count()).isEqualTo(1);
     assertThat(registry.get(PingMeterNames.REPLIES).tags(tags).counter().count()).isZero();
     assertThat(registry.get(PingMeterNames.TIMEOUTS).tags(tags).counter().count()).isZero();
@@ -132,8 +133,8 @@ class MicrometerPingRecorderTest {
     recorder.recordSent(onSecondLink);
     recorder.recordSent(onSecondLink);
 
-    assertThat(registry.get(PingMeterNames.SENT).tag("target", onFirstLink.getHostAddress()).counter().count()).isEqualTo(1);
-    assertThat(registry.get(PingMeterNames.SENT).tag("target", onSecondLink.getHostAddress()).counter().count()).isEqualTo(2);
+    assertThat(registry.get(PingMeterNames.SENT).tag("target", AddressText.of(onFirstLink)).counter().count()).isEqualTo(1);
+    assertThat(registry.get(PingMeterNames.SENT).tag("target", AddressText.of(onSecondLink)).counter().count()).isEqualTo(2);
     recorder.targetRemoved(onFirstLink);
     assertThat(recorder.targetCount()).isEqualTo(1);
   }

@@ -1,5 +1,6 @@
 package io.pingstream.reactor;
 
+import io.pingstream.AddressText;
 import io.pingstream.PingResult;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -88,7 +89,7 @@ public final class PingStatistics {
       Objects.requireNonNull(result, "results must not contain null");
       if (!result.target().equals(target)) {
         throw new IllegalArgumentException(
-            "results must all be of target " + target.getHostAddress() + ", one is of " + result.target().getHostAddress());
+            "results must all be of target " + AddressText.of(target) + ", one is of " + AddressText.of(result.target()));
       }
       tally.add(result);
     }
@@ -272,7 +273,7 @@ public final class PingStatistics {
   /** Like ping's summary: {@code 127.0.0.1: 10 sent, 9 received, 10.0% loss, rtt min/avg/max/stddev = ...}. */
   @Override
   public String toString() {
-    var text = new StringBuilder(target.getHostAddress()).append(": ").append(sent).append(" sent, ")
+    var text = new StringBuilder(AddressText.of(target)).append(": ").append(sent).append(" sent, ")
         .append(received()).append(" received, ").append(String.format(Locale.ROOT, "%.1f", lossRatio() * 100)).append("% loss");
     if (sorted.length > 0) {
       text.append(", rtt min/avg/max/stddev = ").append(millis(sorted[0])).append('/').append(millis(mean)).append('/')

@@ -1,5 +1,6 @@
 package io.pingstream.internal.engine;
 
+import io.pingstream.AddressText;
 import io.pingstream.EngineClosedException;
 import io.pingstream.EngineStats;
 import io.pingstream.IpFamily;
@@ -158,7 +159,7 @@ public final class Engine {
       try {
         recordSent(target);
       } finally {
-        PingResult result = PingResult.error(target, probe.sequence, probe.sentAt(), Errors.newException("sendto", errno, target.getHostAddress()));
+        PingResult result = PingResult.error(target, probe.sequence, probe.sentAt(), Errors.newException("sendto", errno, AddressText.of(target)));
         table.failed(probe, result);
       }
     }

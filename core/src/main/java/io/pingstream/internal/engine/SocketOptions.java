@@ -1,6 +1,7 @@
 package io.pingstream.internal.engine;
 
 import com.sun.jna.Memory;
+import io.pingstream.AddressText;
 import io.pingstream.NativeIoException;
 import io.pingstream.TimestampSource;
 import io.pingstream.internal.jna.Errors;
@@ -117,7 +118,7 @@ final class SocketOptions {
     var structs = scratch.getByteBuffer(0, 64).order(ByteOrder.nativeOrder());
     int length = SocketAddresses.write(structs, 0, source);
     if (LibC.bind(fd, scratch, length) < 0) {
-      throw Errors.lastError("bind", "source address " + source.getHostAddress());
+      throw Errors.lastError("bind", "source address " + AddressText.of(source));
     }
   }
 

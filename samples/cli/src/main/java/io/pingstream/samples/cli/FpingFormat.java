@@ -1,9 +1,9 @@
 package io.pingstream.samples.cli;
 
+import io.pingstream.AddressText;
 import io.pingstream.IcmpErrorException;
 import io.pingstream.PingResult;
 import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
@@ -76,64 +76,6 @@ final class FpingFormat {
     return String.format(Locale.ROOT, pattern, ms);
   }
 
-  /**
-   * An address as fping prints it, through inet_ntop: IPv4 dotted; IPv6 in lowercase hex without
-   * leading zeros, the longest run of two or more zero groups as {@code ::} (the first of runs as
-   * long), as RFC 5952 has it, and, as glibc, the last 32 bits dotted in an IPv4-compatible
-   * ({@code ::1.2.3.4}) or IPv4-mapped ({@code ::ffff:1.2.3.4}) address. A scope is kept as Java
-   * writes it: {@code fe80::1%eth0}, {@code fe80::1%2}. ({@link InetAddress#getHostAddress()}
-   * writes every group: {@code 0:0:0:0:0:0:0:1}.)
-   */
-  static String address(InetAddress address) {
-    String java = address.getHostAddress();
-    if (!(address instanceof Inet6Address)) {
-      return java;
-    }
-    byte[] bytes = address.getAddress();
-    int[] groups = new int[8];
-    for (int i = 0; i < 8; i++) {
-      groups[i] = (bytes[2 * i] & 0xff) << 8 | bytes[2 * i + 1] & 0xff;
-    }
-    int zeros = -1; // where the longest run of zero groups starts
-    int length = 0;
-    for (int i = 0; i < 8; i++) {
-      int start = i;
-      while (i < 8 && groups[i] == 0) {
-        i++;
-      }
-      if (i - start > length) {
-        zeros = start;
-        length = i - start;
-      }
-    }
-    if (length < 2) {
-      zeros = -1;
-    }
-    var text = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (zeros >= 0 && i >= zeros && i < zeros + length) {
-        if (i == zeros) {
-          text.append(':');
-        }
-        continue;
-      }
-      if (i > 0) {
-        text.append(':');
-      }
-      if (i == 6 && zeros == 0 && (length == 6 || length == 5 && groups[5] == 0xffff)) {
-        text.append(bytes[12] & 0xff).append('.').append(bytes[13] & 0xff).append('.')
-            .append(bytes[14] & 0xff).append('.').append(bytes[15] & 0xff);
-        break;
-      }
-      text.append(Integer.toHexString(groups[i]));
-    }
-    if (zeros >= 0 && zeros + length == 8) {
-      text.append(':');
-    }
-    int scope = java.indexOf('%');
-    return scope < 0 ? text.toString() : text + java.substring(scope);
-  }
-
   /** {@code name} padded with spaces to {@code width}, as fping's {@code %-*s}. */
   static String pad(String name, int width) {
     return name.length() >= width ? name : name + " ".repeat(width - name.length());
@@ -167,7 +109,7 @@ final class FpingFormat {
   static String error(String name, PingResult result) {
     Throwable cause = result.error().orElse(null);
     if (cause instanceof IcmpErrorException icmp) {
-      return icmpError(icmp, result.target() instanceof Inet6Address) + " from " + address(icmp.reporter())
+      return icmpError(icmp, result.target() instanceof Inet6Address) + " from " + AddressText.of(icmp.reporter())
           + " for ICMP Echo sent to " + name;
     }
     return name + ": error while sending ping: " + (cause == null ? result.outcome().toString() : cause.getMessage());

@@ -3,6 +3,7 @@ package io.pingstream.samples.cli;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pingstream.AddressText;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Inet6Address;
@@ -77,7 +78,7 @@ final class MetricsEndpoint implements AutoCloseable {
   String url() {
     InetSocketAddress bound = server.getAddress();
     InetAddress address = bound.getAddress();
-    String host = address instanceof Inet6Address ? "[" + FpingFormat.address(address) + "]" : FpingFormat.address(address);
+    String host = address instanceof Inet6Address ? "[" + AddressText.of(address) + "]" : AddressText.of(address);
     return "http://" + host + ":" + bound.getPort() + "/metrics";
   }
 

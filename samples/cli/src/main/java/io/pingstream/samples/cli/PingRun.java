@@ -2,6 +2,7 @@ package io.pingstream.samples.cli;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pingstream.AddressText;
 import io.pingstream.IpFamily;
 import io.pingstream.PingOptions;
 import io.pingstream.PingOutcome;
@@ -123,7 +124,7 @@ final class PingRun {
       err.println("pingstream: serving metrics at " + endpoint.url());
       return endpoint;
     } catch (IOException e) {
-      throw new SystemError("cannot serve metrics on " + FpingFormat.address(at.getAddress()) + " port " + at.getPort() + ": " + e.getMessage());
+      throw new SystemError("cannot serve metrics on " + AddressText.of(at.getAddress()) + " port " + at.getPort() + ": " + e.getMessage());
     }
   }
 

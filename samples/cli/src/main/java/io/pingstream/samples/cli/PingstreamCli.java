@@ -1,5 +1,6 @@
 package io.pingstream.samples.cli;
 
+import io.pingstream.AddressText;
 import io.pingstream.IpFamily;
 import io.pingstream.PingOptions;
 import io.pingstream.SelectionPolicy;
@@ -338,7 +339,7 @@ public final class PingstreamCli implements Callable<Integer> {
       options = check("--tos", String.valueOf(value), options, o -> o.tos(value));
     }
     for (InetAddress source : sources) {
-      options = check("--source", FpingFormat.address(source), options, o -> o.source(source));
+      options = check("--source", AddressText.of(source), options, o -> o.source(source));
     }
     if (namespace != null) {
       options = options.namespace(namespace);

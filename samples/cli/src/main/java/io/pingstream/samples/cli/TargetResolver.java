@@ -1,5 +1,6 @@
 package io.pingstream.samples.cli;
 
+import io.pingstream.AddressText;
 import io.pingstream.IpFamily;
 import io.pingstream.reactor.Pinger;
 import java.io.PrintStream;
@@ -66,7 +67,7 @@ final class TargetResolver {
       }
       Report.Target first = targets.putIfAbsent(AddressKey.of(lookup.address), new Report.Target(lookup.name, lookup.address));
       if (first != null) {
-        err.println(lookup.name + ": same address as " + first.name() + " (" + FpingFormat.address(lookup.address)
+        err.println(lookup.name + ": same address as " + first.name() + " (" + AddressText.of(lookup.address)
             + "), pinged once");
       }
     }
@@ -89,7 +90,7 @@ final class TargetResolver {
 
   /** Why {@code address}, which {@code name} resolved to, cannot be pinged here, or null. */
   private @Nullable String refusal(String name, InetAddress address) {
-    String literal = FpingFormat.address(address);
+    String literal = AddressText.of(address);
     boolean named = hasName(address);
     if (only != null && IpFamily.of(address) != only) {
       String family = only == IpFamily.IPV4 ? "IPv4" : "IPv6";

@@ -1,5 +1,6 @@
 package io.pingstream.samples.cli;
 
+import io.pingstream.AddressText;
 import io.pingstream.ErrorKind;
 import io.pingstream.IcmpErrorException;
 import io.pingstream.NativeIoException;
@@ -50,6 +51,6 @@ final class Results {
 
   static PingResult noRoute(InetAddress target, int sequence) {
     return PingResult.error(target, sequence, SENT,
-        new NativeIoException("sendto", 113, "EHOSTUNREACH", "No route to host", target.getHostAddress()));
+        new NativeIoException("sendto", 113, "EHOSTUNREACH", "No route to host", AddressText.of(target)));
   }
 }

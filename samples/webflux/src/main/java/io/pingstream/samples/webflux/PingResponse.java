@@ -2,6 +2,7 @@ package io.pingstream.samples.webflux;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.pingstream.AddressText;
 import io.pingstream.ErrorKind;
 import io.pingstream.PingOutcome;
 import io.pingstream.PingResult;
@@ -48,7 +49,7 @@ public record PingResponse(
     boolean answered = result.rttNanos() >= 0;
     return new PingResponse(
         host,
-        result.target().getHostAddress(),
+        AddressText.of(result.target()),
         answered ? result.rttNanos() / 1e9 : null,
         result.outcome(),
         result.sequence(),

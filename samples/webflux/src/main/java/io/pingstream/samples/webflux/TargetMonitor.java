@@ -1,5 +1,6 @@
 package io.pingstream.samples.webflux;
 
+import io.pingstream.AddressText;
 import io.pingstream.IpFamily;
 import io.pingstream.PingResult;
 import java.net.InetAddress;
@@ -129,7 +130,7 @@ public final class TargetMonitor implements SmartLifecycle {
             .doOnNext(address -> resolved.put(host, address))
             .onErrorResume(error -> {
               InetAddress last = resolved.get(host);
-              LOG.warn("cannot resolve {}: {}; {}", host, error.getMessage(), last == null ? "skipped" : "keeping " + last.getHostAddress());
+              LOG.warn("cannot resolve {}: {}; {}", host, error.getMessage(), last == null ? "skipped" : "keeping " + AddressText.of(last));
               return Mono.justOrEmpty(last);
             }))
         .collect(LinkedHashSet::new, Set::add);

@@ -3,6 +3,7 @@ package io.pingstream.samples.webflux;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pingstream.AddressText;
 import io.pingstream.PingRecorder;
 import io.pingstream.PingResult;
 import io.pingstream.micrometer.PingMetrics;
@@ -108,7 +109,7 @@ class MonitoredTargetsRecorderTest {
   }
 
   private long series(InetAddress target) {
-    return registry.getMeters().stream().filter(meter -> target.getHostAddress().equals(meter.getId().getTag("target"))).count();
+    return registry.getMeters().stream().filter(meter -> AddressText.of(target).equals(meter.getId().getTag("target"))).count();
   }
 
   private static void await(CountDownLatch latch) {

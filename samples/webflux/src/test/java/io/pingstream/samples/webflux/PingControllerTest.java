@@ -49,7 +49,7 @@ class PingControllerTest {
     PingResponse response = get("/ping/::1");
 
     assertThat(response.host()).isEqualTo("::1");
-    assertThat(response.address()).isEqualTo("0:0:0:0:0:0:0:1");
+    assertThat(response.address()).isEqualTo("::1");
     assertThat(response.outcome()).isEqualTo(PingOutcome.REPLY);
     assertThat(response.rttSeconds()).isPositive();
   }
@@ -59,7 +59,7 @@ class PingControllerTest {
     PingResponse response = get("/ping/dual.pingstream.test");
 
     assertThat(response.host()).isEqualTo("dual.pingstream.test");
-    assertThat(response.address()).isIn("127.0.0.1", "0:0:0:0:0:0:0:1");
+    assertThat(response.address()).isIn("127.0.0.1", "::1");
     assertThat(response.outcome()).isEqualTo(PingOutcome.REPLY);
   }
 
@@ -180,8 +180,8 @@ class PingControllerTest {
         assertThat(prometheus()).contains(
             "ping_rtt_seconds_count{family=\"ipv4\",name=\"127.0.0.1\",target=\"127.0.0.1\"}",
             "ping_sent_total{family=\"ipv4\",name=\"127.0.0.1\",target=\"127.0.0.1\"}",
-            "ping_rtt_seconds_count{family=\"ipv6\",name=\"0:0:0:0:0:0:0:1\",target=\"0:0:0:0:0:0:0:1\"}",
-            "ping_sent_total{family=\"ipv6\",name=\"0:0:0:0:0:0:0:1\",target=\"0:0:0:0:0:0:0:1\"}",
+            "ping_rtt_seconds_count{family=\"ipv6\",name=\"::1\",target=\"::1\"}",
+            "ping_sent_total{family=\"ipv6\",name=\"::1\",target=\"::1\"}",
             "ping_engine_socket{family=\"ipv4\",mode=\"raw\"} 1.0",
             "ping_engine_in_flight"));
   }
