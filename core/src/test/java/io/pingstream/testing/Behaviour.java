@@ -50,6 +50,8 @@ public final class Behaviour {
   private boolean badChecksum;
   private int truncateTo;
   private boolean truncateFixesLength;
+  // Or an answer built by the test itself.
+  private @Nullable Function<Packets.Echo, byte[]> crafted;
 
   private Behaviour() {}
 
@@ -72,12 +74,25 @@ public final class Behaviour {
     copy.badChecksum = badChecksum;
     copy.truncateTo = truncateTo;
     copy.truncateFixesLength = truncateFixesLength;
+    copy.crafted = crafted;
     return copy;
   }
 
   /** Answers every request at once with a correct echo reply, TTL / hop limit 64: the default. */
   public static Behaviour reply() {
     return REPLY;
+  }
+
+  /**
+   * Answers with the whole IP packet that {@code packet} builds from the request, for shapes the
+   * other behaviours do not make (IP options, extension headers, forged fields). The delay,
+   * loss, copies, truncation and checksum faults still apply; the reply faults do not.
+   */
+  static Behaviour crafted(Function<Packets.Echo, byte[]> packet) {
+    Objects.requireNonNull(packet, "packet");
+    var copy = REPLY.copy();
+    copy.crafted = packet;
+    return copy;
   }
 
   /** Answers nothing. */
@@ -261,6 +276,9 @@ public final class Behaviour {
     boolean ipv6 = request.ipv6();
     byte[] icmp;
     byte[] source = request.destination();
+    if (crafted != null) {
+      return spoil(Objects.requireNonNull(crafted.apply(request), "crafted packet"));
+    }
     if (errorTypeV4 < 0) {
       icmp = Packets.echoReply(request);
       if (wrongIdentifier) {
@@ -277,7 +295,11 @@ public final class Behaviour {
         source = reporter.getAddress();
       }
     }
-    byte[] packet = Packets.ipPacket(ipv6, source, request.source(), ttl, icmp);
+    return spoil(Packets.ipPacket(ipv6, source, request.source(), ttl, icmp));
+  }
+
+  /** Applies the truncation and checksum faults to a whole packet. */
+  private byte[] spoil(byte[] packet) {
     if (truncateTo > 0) {
       packet = Packets.truncate(packet, truncateTo, truncateFixesLength);
     }

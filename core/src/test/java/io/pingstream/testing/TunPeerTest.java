@@ -274,6 +274,23 @@ class TunPeerTest {
 
   @ParameterizedTest
   @EnumSource(IpFamily.class)
+  void aBadChecksumNeverMatchesInAReplyLargerThanTheReceiveSlots(IpFamily family) throws Exception {
+    start();
+    ns.exec("ip", "link", "set", TunPeer.DEVICE, "mtu", "9000"); // no fragments: the peer answers whole packets
+    peer.behave(Behaviour.reply().badChecksum());
+    // The receive slots hold 2 KiB, made for the engine's default size: a larger probe's reply
+    // used to be matched from its first bytes, its checksum unchecked.
+    PingResult result = await(engine.ping(peer.address(family), ProbeSettings.defaults().size(4000)));
+
+    assertThat(result.outcome()).isEqualTo(PingOutcome.TIMEOUT);
+    assertThat(engine.stats().badChecksums()).isEqualTo(family == IpFamily.IPV4 ? 1 : 0);
+    assertThat(engine.stats().replies() + engine.stats().malformed()).isZero();
+    peer.behave(Behaviour.reply());
+    assertThat(await(engine.ping(peer.address(family), ProbeSettings.defaults().size(4000))).bytes()).isEqualTo(4000 - ipHeader(family));
+  }
+
+  @ParameterizedTest
+  @EnumSource(IpFamily.class)
   void aShortReplyIsMalformed(IpFamily family) throws Exception {
     start();
     // IP header, ICMP header and the signature: the token is cut off.
@@ -327,6 +344,23 @@ class TunPeerTest {
     assertIcmpError(result, ErrorKind.DESTINATION_UNREACHABLE, family == IpFamily.IPV4 ? 3 : 1, code, peer.router(family));
     assertThat(engine.stats().icmpErrors()).isEqualTo(1);
     assertEveryProbeReachedThePeer();
+  }
+
+  @Test
+  void anIcmpErrorLongerThanTheReceiveSlotsIsNotTakenUnchecked() throws Exception {
+    start();
+    ns.exec("ip", "link", "set", TunPeer.DEVICE, "mtu", "9000");
+    // An unreachable that quotes the whole request, padded to 3000 bytes (no valid IPv4 error
+    // exceeds 576), with a bad checksum: RAW IPv4 sockets leave checking it to the engine,
+    // which cannot check what does not fit its receive slots (2 KiB).
+    peer.behave(Behaviour.crafted(request -> {
+      byte[] icmp = Arrays.copyOf(Packets.error(request, 3, 1, 0), 3000);
+      return Packets.ipPacket(false, request.destination(), request.source(), 64, icmp);
+    }).badChecksum());
+
+    assertThat(ping(IpFamily.IPV4).outcome()).isEqualTo(PingOutcome.TIMEOUT);
+    assertThat(engine.stats().icmpErrors()).isZero();
+    assertThat(engine.stats().malformed()).isEqualTo(1);
   }
 
   @ParameterizedTest

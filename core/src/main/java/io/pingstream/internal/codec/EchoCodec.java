@@ -106,9 +106,12 @@ public final class EchoCodec {
     if (!reply && !error) {
       return Decoded.OTHER_ICMP;
     }
-    // The kernel verifies ICMPv6 and DGRAM checksums; RAW IPv4 delivers before verifying.
-    boolean complete = received >= start + icmpLength;
-    if (withIpHeader && complete && Checksum.compute(buffer, start, icmpLength) != 0) {
+    // The kernel verifies ICMPv6 and DGRAM checksums; RAW IPv4 delivers before verifying, and
+    // a datagram cut to the buffer cannot be verified here: it may be anything.
+    if (withIpHeader && received < start + icmpLength) {
+      return Decoded.MALFORMED;
+    }
+    if (withIpHeader && Checksum.compute(buffer, start, icmpLength) != 0) {
       return Decoded.BAD_CHECKSUM;
     }
     out.icmpLength = icmpLength;
@@ -208,7 +211,7 @@ public final class EchoCodec {
     ICMP_ERROR,
     /** Another ICMP type, or an error quoting something else than an echo request. */
     OTHER_ICMP,
-    /** Too short or inconsistent headers. */
+    /** Too short or inconsistent headers, or a RAW IPv4 datagram cut to the buffer. */
     MALFORMED,
     /** RAW IPv4 reply whose checksum does not add up. */
     BAD_CHECKSUM

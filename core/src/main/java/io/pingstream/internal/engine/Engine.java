@@ -219,7 +219,7 @@ public final class Engine {
       Wakeup wakeup = new Wakeup();
       this.wakeup = wakeup; // before the thread starts: its last act closes it
       try {
-        // Room for a default-size reply behind the largest IPv4 header; larger ones are truncated.
+        // Room for a default-size reply behind the largest IPv4 header; reply slots grow for larger probes.
         int slotSize = Math.max(2048, options.size() + 60);
         var newLoop = new ReceiveLoop(table, counters, wakeup, signature, slotSize, this::publish, this::closeFds);
         var thread = new ReceiveThread(newLoop, "pingstream-receive-" + Integer.toHexString(identifier));

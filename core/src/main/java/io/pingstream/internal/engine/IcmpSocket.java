@@ -61,6 +61,8 @@ final class IcmpSocket {
   private final Pointer messagePointer = sendMemory.share(MSGHDR_OFFSET);
   private final Pointer optionPointer = sendMemory.share(OPTION_OFFSET);
   private int nextSequence;
+  /** The largest probe sent, in bytes: the receive loop sizes its slots to hold its reply whole. */
+  private volatile int largestProbe;
   /** Send system calls made, for tests. */
   private long sendCalls;
   /** Made on the first {@link #sendAll}: most sockets never send in batches. */
@@ -302,6 +304,9 @@ final class IcmpSocket {
 
   /** Gives {@code probe} its sequence, token and transmit key, and registers it. */
   private void stamp(PendingProbe probe, ProbeTable table) {
+    if (probe.settings.size() > largestProbe) {
+      largestProbe = probe.settings.size(); // before its reply can come
+    }
     probe.sequence = nextSequence;
     nextSequence = (nextSequence + 1) & 0xFFFF;
     probe.token = table.clock.next();
@@ -363,6 +368,11 @@ final class IcmpSocket {
     structs.putLong(IOVEC_OFFSET + 8, icmpLength);
     structs.putInt(CMSG_OFFSET + 16, txKey);
     return LibC.sendmsg(fd, messagePointer, 0);
+  }
+
+  /** The size of the largest probe sent so far (0 before the first). */
+  int largestProbe() {
+    return largestProbe;
   }
 
   synchronized long sendCalls() {

@@ -20,6 +20,8 @@ import java.nio.ByteOrder;
 final class ReceiveBatch {
 
   static final int SLOTS = 32;
+  /** The largest datagram an ICMP socket can deliver: IP's 16-bit total length. */
+  static final int MAX_SLOT_SIZE = 65_535;
   /** Room for a timestamp, a TTL, a drop count and an extended error with its offender. */
   static final int CONTROL_SIZE = 256;
   private static final int MMSGHDR = 64;

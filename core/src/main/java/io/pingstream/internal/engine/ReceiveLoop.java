@@ -50,6 +50,8 @@ final class ReceiveLoop implements Runnable {
    * enough for a burst's replies to fill a batch and far too short to fill a receive buffer.
    */
   private static final long NAP_NANOS = 30_000;
+  /** What a reply may add to its probe's size: a larger IPv4 header, with options. */
+  private static final int REPLY_OVERHEAD = 60 - EchoCodec.IPV4_HEADER;
 
   private final ProbeTable table;
   private final Counters counters;
@@ -247,7 +249,7 @@ final class ReceiveLoop implements Runnable {
    * @return how many messages were read
    */
   private int drain(IcmpSocket socket, boolean errorQueue, boolean polledError) {
-    ReceiveBatch batch = batch(socket.family.ordinal(), errorQueue);
+    ReceiveBatch batch = batch(socket, errorQueue);
     int read = 0;
     boolean failedLast = false;
     while (true) {
@@ -306,10 +308,19 @@ final class ReceiveLoop implements Runnable {
     LibC.getsockopt(socket.fd, LibC.SOL_SOCKET, LibC.SO_ERROR, socketError, socketError.share(4));
   }
 
-  private ReceiveBatch batch(int family, boolean errorQueue) {
+  /**
+   * The socket's batch for replies or its error queue. Reply slots grow to hold the reply to the
+   * largest probe sent whole: a RAW IPv4 reply's checksum is ours to check, over all of it.
+   */
+  private ReceiveBatch batch(IcmpSocket socket, boolean errorQueue) {
     ReceiveBatch[] pool = errorQueue ? errorBatches : batches;
+    int family = socket.family.ordinal();
+    int needed = errorQueue ? slotSize : Math.min(ReceiveBatch.MAX_SLOT_SIZE, socket.largestProbe() + REPLY_OVERHEAD);
     if (pool[family] == null) {
-      pool[family] = new ReceiveBatch(slotSize);
+      pool[family] = new ReceiveBatch(Math.max(slotSize, needed));
+    } else if (pool[family].slotSize < needed) {
+      // Doubling: a sweep through probe sizes reallocates a few times, not once per size.
+      pool[family] = new ReceiveBatch(Math.min(ReceiveBatch.MAX_SLOT_SIZE, Math.max(needed, 2 * pool[family].slotSize)));
     }
     return pool[family];
   }
@@ -379,7 +390,8 @@ final class ReceiveLoop implements Runnable {
     int expected = EchoCodec.icmpLength(socket.family == IpFamily.IPV6, probe.settings.size());
     // A ping socket cuts a reply longer than the slot to fit and reports only what it copied
     // (it ignores MSG_TRUNC, which makes RAW sockets report the real length): a cut reply to a
-    // probe larger than the slot counts as whole.
+    // probe larger than the slot counts as whole. (Slots grow before such a probe leaves; one
+    // sent while a batch was being read may still meet the old ones.)
     if (socket.mode == SocketMode.DGRAM && batch.truncated(slot) && reply.icmpLength < expected) {
       reply.icmpLength = expected;
     }

@@ -124,10 +124,11 @@ class EchoCodecTest {
   }
 
   @Test
-  void matchesATruncatedReplyWithoutCheckingItsChecksum() {
+  void aTruncatedRawIpv4DatagramIsMalformedAsItsChecksumCannotBeChecked() {
     var icmp = reply(false, 1000, 1, 1);
     var packet = withIpv4Header(icmp, 1000, 5, 64);
-    assertThat(EchoCodec.decode(packet, 100, 1020, false, true, reply)).isEqualTo(Decoded.ECHO_REPLY);
+    assertThat(EchoCodec.decode(packet, 100, 1020, false, true, reply)).isEqualTo(Decoded.MALFORMED);
+    assertThat(EchoCodec.decode(packet, 1020, 1020, false, true, reply)).isEqualTo(Decoded.ECHO_REPLY);
     assertThat(reply.icmpLength).isEqualTo(1000);
   }
 
