@@ -407,6 +407,45 @@ class TunPeerTest {
     assertEveryProbeReachedThePeer();
   }
 
+  @ParameterizedTest
+  @EnumSource(value = SelectionPolicy.class, names = {"RAW", "DGRAM"})
+  void anIpv6ErrorQuotingTheFirstFragmentOfARequestIsAnError(SelectionPolicy policy) throws Exception {
+    requireTun();
+    ns = NetNamespace.create().allowDgram();
+    peer = TunPeer.start(ns);
+    engine = PingEngine.create(PingOptions.defaults().policy(policy).namespace(ns.path()).timeout(TIMEOUT));
+    // A probe larger than the path MTU leaves in fragments; a router's time exceeded quotes the
+    // first, whose Fragment header comes between the IPv6 and the ICMPv6 headers. Ping sockets
+    // had the kernel skip it; RAW sockets took the error for one quoting another protocol.
+    peer.behave(Behaviour.crafted(request -> {
+      byte[] icmp = new byte[Packets.ICMP_HEADER];
+      icmp[0] = 3; // time exceeded, code 0
+      icmp = concat(icmp, firstFragment(request));
+      return Packets.ipPacket(true, peer.router(IpFamily.IPV6).getAddress(), request.source(), 64, icmp);
+    }));
+
+    assertIcmpError(ping(IpFamily.IPV6), ErrorKind.TIME_EXCEEDED, 3, 0, peer.router(IpFamily.IPV6));
+    assertThat(engine.stats().otherIcmp()).isZero();
+  }
+
+  /** The IPv6 request as the first fragment of itself: a Fragment header after the IPv6 header. */
+  private static byte[] firstFragment(Packets.Echo request) {
+    byte[] packet = request.packet();
+    byte[] header = Arrays.copyOf(packet, Packets.IPV6_HEADER);
+    int payload = Packets.u16(packet, 4) + 8;
+    header[4] = (byte) (payload >>> 8);
+    header[5] = (byte) payload;
+    header[6] = 44; // next header: Fragment
+    byte[] fragment = {58, 0, 0, 1, 0x12, 0x34, 0x56, 0x78}; // ICMPv6 next, offset 0, more fragments, id
+    return concat(concat(header, fragment), request.icmp());
+  }
+
+  private static byte[] concat(byte[] first, byte[] second) {
+    byte[] both = Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, both, first.length, second.length);
+    return both;
+  }
+
   private static void assertIcmpError(PingResult result, ErrorKind kind, int type, int code, java.net.InetAddress reporter) {
     assertThat(result.outcome()).as("%s", result).isEqualTo(PingOutcome.ERROR);
     assertThat(result.errorKind()).hasValue(kind);

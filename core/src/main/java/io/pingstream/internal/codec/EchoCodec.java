@@ -26,6 +26,8 @@ public final class EchoCodec {
   public static final int ICMP_ECHO_REQUEST = 8;
   public static final int ICMPV6_ECHO_REQUEST = 128;
   public static final int ICMPV6_ECHO_REPLY = 129;
+  /** IPv6 next header value of a Fragment header, which is always 8 bytes long. */
+  private static final int FRAGMENT_HEADER = 44;
 
   private EchoCodec() {}
 
@@ -135,6 +137,18 @@ public final class EchoCodec {
       }
       protocol = buffer.get(start + 6) & 0xFF;
       out.quotedDestination = start + 24;
+      // A request sent in fragments is quoted with a Fragment header before its ICMPv6 header.
+      while (isExtensionHeader(protocol)) {
+        int at = start + headerLength;
+        if (received - at < 8) {
+          return Decoded.MALFORMED;
+        }
+        if (protocol == FRAGMENT_HEADER && (buffer.getShort(at + 2) & 0xFFF8) != 0) {
+          return Decoded.OTHER_ICMP; // a later fragment: it holds no ICMPv6 header
+        }
+        headerLength += protocol == FRAGMENT_HEADER ? 8 : ((buffer.get(at + 1) & 0xFF) + 1) * 8;
+        protocol = buffer.get(at) & 0xFF;
+      }
     } else {
       if (received - start < IPV4_HEADER) {
         return Decoded.MALFORMED;
@@ -176,6 +190,11 @@ public final class EchoCodec {
     out.signature = buffer.getLong(start + 8);
     out.token = buffer.getLong(start + 16);
     return true;
+  }
+
+  /** Hop-by-hop, routing, fragment or destination options: IPv6 headers to skip to the ICMPv6 one. */
+  private static boolean isExtensionHeader(int nextHeader) {
+    return nextHeader == 0 || nextHeader == 43 || nextHeader == FRAGMENT_HEADER || nextHeader == 60;
   }
 
   /** Whether {@code type} is an ICMP error that quotes the packet that caused it. */

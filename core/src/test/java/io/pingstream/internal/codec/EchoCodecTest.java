@@ -168,6 +168,31 @@ class EchoCodecTest {
   }
 
   @Test
+  void skipsTheExtensionHeadersOfTheIpv6RequestAnErrorQuotes() {
+    var request = ByteBuffer.allocate(24);
+    EchoCodec.encodeRequest(request, true, 24, 7, 8, SIGNATURE, TOKEN, false);
+    // IPv6 header, hop-by-hop options (8 bytes), Fragment header, then the request.
+    var quotedPacket = ByteBuffer.allocate(40 + 8 + 8 + 24);
+    quotedPacket.put(0, (byte) 0x60);
+    quotedPacket.put(6, (byte) 0);
+    quotedPacket.put(40, (byte) 44);
+    quotedPacket.put(48, (byte) 58);
+    quotedPacket.put(51, (byte) 1); // offset 0, more fragments
+    quotedPacket.put(56, request.array());
+    var error = icmpError(3, 0, quotedPacket);
+
+    assertThat(EchoCodec.decode(error, error.capacity(), error.capacity(), true, false, reply)).isEqualTo(Decoded.ICMP_ERROR);
+    assertThat(reply.sequence).isEqualTo(8);
+    assertThat(reply.token).isEqualTo(TOKEN);
+    assertThat(reply.quotedDestination).isEqualTo(8 + 24);
+
+    quotedPacket.putShort(50, (short) (1480 | 1)); // a later fragment: no ICMPv6 header in it
+    var later = icmpError(3, 0, quotedPacket);
+    assertThat(EchoCodec.decode(later, later.capacity(), later.capacity(), true, false, reply)).isEqualTo(Decoded.OTHER_ICMP);
+    assertThat(EchoCodec.decode(error, 8 + 40 + 4, error.capacity(), true, false, reply)).isEqualTo(Decoded.MALFORMED);
+  }
+
+  @Test
   void decodesAQueuedRequestFromItsIcmpHeader() {
     var request = ByteBuffer.allocate(44);
     EchoCodec.encodeRequest(request, false, 44, 1, 99, SIGNATURE, TOKEN, false);
