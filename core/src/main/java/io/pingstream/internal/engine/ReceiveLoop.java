@@ -249,10 +249,10 @@ final class ReceiveLoop implements Runnable {
    * @return how many messages were read
    */
   private int drain(IcmpSocket socket, boolean errorQueue, boolean polledError) {
-    ReceiveBatch batch = batch(socket, errorQueue);
     int read = 0;
     boolean failedLast = false;
     while (true) {
+      ReceiveBatch batch = batch(socket, errorQueue); // per read: slots may have grown meanwhile
       int count = batch.receive(socket.fd, errorQueue);
       if (count < 0) {
         int errno = Errors.lastErrno();
@@ -390,8 +390,8 @@ final class ReceiveLoop implements Runnable {
     int expected = EchoCodec.icmpLength(socket.family == IpFamily.IPV6, probe.settings.size());
     // A ping socket cuts a reply longer than the slot to fit and reports only what it copied
     // (it ignores MSG_TRUNC, which makes RAW sockets report the real length): a cut reply to a
-    // probe larger than the slot counts as whole. (Slots grow before such a probe leaves; one
-    // sent while a batch was being read may still meet the old ones.)
+    // probe larger than the slot counts as whole. (Slots grow before such a probe leaves; a reply
+    // read by a recvmmsg call that began before it left may still meet the old ones.)
     if (socket.mode == SocketMode.DGRAM && batch.truncated(slot) && reply.icmpLength < expected) {
       reply.icmpLength = expected;
     }
