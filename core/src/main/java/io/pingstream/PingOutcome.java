@@ -2,9 +2,12 @@ package io.pingstream;
 
 /** What happened to one probe. */
 public enum PingOutcome {
-  /** An echo reply came back before the timeout; the result has an RTT. */
+  /** An echo reply came back within the timeout; the result has an RTT, never above the timeout. */
   REPLY,
-  /** No reply within the timeout. A reply that comes later is counted as late and ignored. */
+  /**
+   * No reply within the timeout. A reply that comes later is counted as late and ignored, also
+   * one read before the probe's timeout was reported.
+   */
   TIMEOUT,
   /**
    * The probe could not be sent, or an ICMP error answered it; {@link PingResult#errorKind()}

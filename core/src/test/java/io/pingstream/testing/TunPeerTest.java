@@ -28,6 +28,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -131,6 +132,30 @@ class TunPeerTest {
     // The late reply never became an RTT, anywhere.
     assertThat(engine.stats().replies()).isZero();
     assertThat(published).extracting(PingResult::outcome).containsExactly(PingOutcome.TIMEOUT);
+  }
+
+  @ParameterizedTest
+  @EnumSource(IpFamily.class)
+  void aReplyReadAfterItsDeadlineIsATimeoutNeverAReplySlowerThanTheTimeout(IpFamily family) throws Exception {
+    start();
+    ping(family); // opens the socket
+    // The receive loop sleeps in whole milliseconds until the next deadline, so a reply that comes
+    // between a deadline and the loop's next turn can be read before its probe expires.
+    peer.behave(Behaviour.reply().delay(TIMEOUT.plusNanos(250_000)));
+    List<CompletableFuture<PingResult>> probes = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      probes.add(engine.ping(peer.address(family)));
+      LockSupport.parkNanos(500_000); // deadlines between the loop's whole-millisecond wake-ups
+    }
+
+    for (CompletableFuture<PingResult> probe : probes) {
+      PingResult result = await(probe);
+      assertThat(result.outcome()).as("%s", result).isEqualTo(PingOutcome.TIMEOUT);
+    }
+    awaitStats(stats -> stats.late() == probes.size());
+    // And a reply just inside the timeout is still a reply.
+    peer.behave(Behaviour.reply().delay(TIMEOUT.minusMillis(2)));
+    assertThat(ping(family).outcome()).isEqualTo(PingOutcome.REPLY);
   }
 
   @ParameterizedTest

@@ -413,6 +413,13 @@ final class ReceiveLoop implements Runnable {
       publisher.accept(PingResult.duplicate(probe.target, probe.sequence, probe.sentAt(), measuredRtt, reply.icmpLength, ttl, measuredSource));
       return;
     }
+    if (measuredRtt.compareTo(probe.settings.timeout()) > 0) {
+      // Came after the deadline, but before the turn that would have expired the probe (poll(2)
+      // sleeps whole milliseconds): a timeout, as the docs promise, and a late reply.
+      timeOut(probe);
+      counters.add(Event.LATE);
+      return;
+    }
     PingResult result = PingResult.reply(probe.target, probe.sequence, probe.sentAt(), measuredRtt, reply.icmpLength, ttl, measuredSource);
     if (table.complete(probe, result, Event.REPLY)) {
       recentReplies.add(probe);
