@@ -384,11 +384,19 @@ final class IcmpSocket {
     return timestamps == TimestampSource.KERNEL;
   }
 
-  /** Closes the descriptor once no send is in progress; later sends return {@link #CLOSED}. */
+  /**
+   * Closes the descriptor once no send is in progress; later sends return {@link #CLOSED}. Frees
+   * the send buffers too: left to JNA's cleaner they would wait for a GC, which a large heap may
+   * not run for long, and every engine made and closed would hold them meanwhile.
+   */
   synchronized void close() {
     if (!closed) {
       closed = true;
       LibC.close(fd);
+      sendMemory.close();
+      if (batch != null) {
+        batch.close();
+      }
     }
   }
 }

@@ -108,6 +108,11 @@ final class ReceiveBatch {
     return CONTROLS + slot * CONTROL_SIZE;
   }
 
+  /** Frees the buffers; the batch is not used after. */
+  void close() {
+    memory.close();
+  }
+
   private long bufferOffset(int slot) {
     return BUFFERS + (long) slot * slotSize;
   }

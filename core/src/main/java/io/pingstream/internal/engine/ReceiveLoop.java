@@ -134,7 +134,25 @@ final class ReceiveLoop implements Runnable {
     } finally {
       // The loop closes what it polls, once it polls no more: closing an fd under a poll(2)
       // would not wake it, and the number could be reused by another socket meanwhile.
-      onExit.run();
+      try {
+        onExit.run();
+      } finally {
+        freeBatches();
+      }
+    }
+  }
+
+  /**
+   * Frees the receive buffers, which only this thread uses: left to JNA's cleaner they would wait
+   * for a GC, up to 4 MiB per family with the largest probes.
+   */
+  private void freeBatches() {
+    for (ReceiveBatch[] pool : new ReceiveBatch[][] {batches, errorBatches}) {
+      for (ReceiveBatch batch : pool) {
+        if (batch != null) {
+          batch.close();
+        }
+      }
     }
   }
 

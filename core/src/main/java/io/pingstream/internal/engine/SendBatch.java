@@ -82,4 +82,9 @@ final class SendBatch {
   int send(int fd, int from, int to) {
     return LibC.sendmmsg(fd, messages[from], to - from, 0);
   }
+
+  /** Frees the buffers; the batch is not used after. */
+  void close() {
+    memory.close();
+  }
 }
