@@ -7,7 +7,9 @@ import io.pingstream.ProbeSettings;
 import java.net.InetAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.reactivestreams.Subscription;
+import reactor.core.Exceptions;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
@@ -21,6 +23,8 @@ final class EngineProber implements Prober {
   private final Scheduler blocking;
   private final Sinks.Empty<Void> closed = Sinks.empty();
   private final AtomicBoolean watchingClose = new AtomicBoolean();
+  /** Per family, the open under way: {@link #opening}. */
+  private final AtomicReferenceArray<Mono<Void>> opening = new AtomicReferenceArray<>(IpFamily.values().length);
 
   EngineProber(PingEngine engine, Scheduler blocking) {
     this.engine = engine;
@@ -77,10 +81,46 @@ final class EngineProber implements Prober {
       if (engine.socketMode(family).isPresent() || engine.isClosed()) {
         return Mono.empty();
       }
-      // The first probe of a family opens its socket, which may block (in a namespace, on a
-      // helper thread that is joined): never on the subscriber's thread, which may be a
-      // non-blocking Reactor thread. Later probes only call sendto(2) on a non-blocking socket.
-      return Mono.fromCallable(() -> engine.open(family)).subscribeOn(blocking).then();
+      return opening(family);
     });
+  }
+
+  /**
+   * The family's socket being opened, one open shared by everyone who waits for it; once it has
+   * failed, the next {@link #prepare} tries again. Opening may block (in a namespace, on a helper
+   * thread that is joined): never on the subscriber's thread, which may be a non-blocking Reactor
+   * thread. An open per waiter made a {@code pingAll} of n new targets queue n opens, and when
+   * they failed, each failure after the one that failed the stream was logged as dropped.
+   */
+  private Mono<Void> opening(IpFamily family) {
+    int index = family.ordinal();
+    while (true) {
+      Mono<Void> current = opening.get(index);
+      if (current != null) {
+        return current;
+      }
+      Sinks.Empty<Void> outcome = Sinks.empty();
+      Mono<Void> open = outcome.asMono();
+      if (opening.compareAndSet(index, null, open)) {
+        Runnable task = () -> {
+          try {
+            engine.open(family);
+            opening.set(index, null);
+            outcome.tryEmitEmpty();
+          } catch (Throwable failure) {
+            opening.set(index, null);
+            outcome.tryEmitError(failure);
+            Exceptions.throwIfJvmFatal(failure);
+          }
+        };
+        try {
+          blocking.schedule(task);
+        } catch (RuntimeException rejected) { // e.g. the scheduler was disposed
+          opening.set(index, null);
+          outcome.tryEmitError(rejected);
+        }
+        return open;
+      }
+    }
   }
 }
