@@ -321,6 +321,9 @@ public final class Engine {
   private void closeFds() {
     synchronized (this) { // no socket may open after this, which nothing would close or poll
       closed = true;
+      // A closed engine may stay reachable (a registry's gauges hold it): not with the loop's
+      // 1.5 MB of transmit-stamp rings.
+      loop = null;
       for (int family = 0; family < 2; family++) {
         IcmpSocket socket = sockets.get(family);
         if (socket != null) {
