@@ -35,7 +35,13 @@ import java.util.function.ToLongFunction;
  * }</pre>
  *
  * <p>The gauges keep a strong reference to the engine, so they report as long as the registry
- * holds them; close the engine and they report its final counts.
+ * holds them; close the engine and they report its final counts. They stay until removed: an
+ * application that retires engines (one per tenant, say) removes their meters with them.
+ *
+ * <pre>{@code
+ * engine.close();
+ * Search.in(registry).name(name -> name.startsWith("ping.engine.")).tags(tags).meters().forEach(registry::remove);
+ * }</pre>
  */
 public final class PingEngineMetrics implements MeterBinder {
 
