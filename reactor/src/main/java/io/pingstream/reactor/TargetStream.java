@@ -165,9 +165,20 @@ final class TargetStream extends Flux<PingResult> implements MergeStreams.Withdr
       if (stopped) {
         return; // removed already
       }
-      preparing = after.then(prober.prepare(target)).subscribe(null, this::fail, this::startTicking);
+      preparing = after.then(prober.prepare(target)).subscribe(null, this::prepareFailed, this::startTicking);
       if (stopped) {
         disposeLifecycle(); // stopped while these were being subscribed
+      }
+    }
+
+    /**
+     * The socket did not open: the stream fails, unless it stopped meanwhile. A stream of a
+     * {@code pingAll} that had a sibling fail for this very reason, cancelled while it subscribed
+     * to the open's outcome, would only log the failure once more, as dropped.
+     */
+    private void prepareFailed(Throwable failure) {
+      if (!stopped) {
+        fail(failure);
       }
     }
 
