@@ -337,8 +337,11 @@ final class ReceiveLoop implements Runnable {
     if (pool[family] == null) {
       pool[family] = new ReceiveBatch(Math.max(slotSize, needed));
     } else if (pool[family].slotSize < needed) {
-      // Doubling: a sweep through probe sizes reallocates a few times, not once per size.
-      pool[family] = new ReceiveBatch(Math.min(ReceiveBatch.MAX_SLOT_SIZE, Math.max(needed, 2 * pool[family].slotSize)));
+      // Doubling: a sweep through probe sizes reallocates a few times, not once per size. Only
+      // read at the top of drain's loop, the old batch is no longer in use.
+      ReceiveBatch outgrown = pool[family];
+      pool[family] = new ReceiveBatch(Math.min(ReceiveBatch.MAX_SLOT_SIZE, Math.max(needed, 2 * outgrown.slotSize)));
+      outgrown.close();
     }
     return pool[family];
   }
