@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +29,9 @@ import reactor.core.publisher.Sinks;
  * family, one receive loop, one probe table. Not API.
  */
 public final class Engine {
+
+  /** One per mode: paced streams ask before every probe, which must not allocate. */
+  private static final List<Optional<SocketMode>> MODES = Arrays.stream(SocketMode.values()).map(Optional::of).toList();
 
   private static final long JOIN_MILLIS = 5_000;
   private static final System.Logger LOG = System.getLogger(Engine.class.getName());
@@ -172,7 +176,7 @@ public final class Engine {
 
   public Optional<SocketMode> socketMode(IpFamily family) {
     IcmpSocket socket = sockets.get(family.ordinal());
-    return socket == null ? Optional.empty() : Optional.of(socket.mode);
+    return socket == null ? Optional.empty() : MODES.get(socket.mode.ordinal());
   }
 
   public Flux<PingResult> results() {
