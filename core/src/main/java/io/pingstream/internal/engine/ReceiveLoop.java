@@ -64,7 +64,8 @@ final class ReceiveLoop implements Runnable {
   private final AtomicReferenceArray<IcmpSocket> sockets = new AtomicReferenceArray<>(2);
   private final ReceiveBatch[] batches = new ReceiveBatch[2];
   private final ReceiveBatch[] errorBatches = new ReceiveBatch[2];
-  private final TxTimestamps[] txTimestamps = {new TxTimestamps(), new TxTimestamps()};
+  /** Per family, made for a socket that stamps its requests (768 KiB each): {@link #attach}. */
+  private final TxTimestamps[] txTimestamps = new TxTimestamps[2];
   private final long[] droppedSoFar = new long[2];
   private final Memory pollFds = new Memory(3 * 8);
   private final Memory timespec = new Memory(16);
@@ -101,6 +102,9 @@ final class ReceiveLoop implements Runnable {
 
   /** Adds a freshly opened socket; the loop polls it from its next turn. */
   void attach(IcmpSocket socket) {
+    if (socket.stampsTransmit()) {
+      txTimestamps[socket.family.ordinal()] = new TxTimestamps(); // published by the set below
+    }
     sockets.set(socket.family.ordinal(), socket);
     wakeup.signal();
   }
@@ -373,8 +377,9 @@ final class ReceiveLoop implements Runnable {
     batch.ancillary(slot, ancillary);
     int origin = ancillary.errorOrigin;
     if (origin == LibC.SO_EE_ORIGIN_TIMESTAMPING) {
-      if (ancillary.realtimeNanos > 0) {
-        txTimestamps[socket.family.ordinal()].put(ancillary.errorData, ancillary.realtimeNanos);
+      TxTimestamps stamps = txTimestamps[socket.family.ordinal()];
+      if (ancillary.realtimeNanos > 0 && stamps != null) {
+        stamps.put(ancillary.errorData, ancillary.realtimeNanos);
       }
       return;
     }
