@@ -326,7 +326,7 @@ public final class Engine {
     synchronized (this) { // no socket may open after this, which nothing would close or poll
       closed = true;
       // A closed engine may stay reachable (a registry's gauges hold it): not with the loop's
-      // 1.5 MB of transmit-stamp rings.
+      // transmit-stamp rings, 768 KiB a family.
       loop = null;
       for (int family = 0; family < 2; family++) {
         IcmpSocket socket = sockets.get(family);
