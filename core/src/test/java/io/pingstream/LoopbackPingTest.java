@@ -9,9 +9,11 @@ import io.pingstream.testing.NetNamespace;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -70,6 +72,36 @@ class LoopbackPingTest {
     try (var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW))) {
       assertThat(await(engine.ping(InetAddress.getByName("127.0.0.1"), settings)).bytes()).isEqualTo(size - 20);
       assertThat(await(engine.ping(InetAddress.getByName("::1"), settings)).bytes()).isEqualTo(size - 40);
+    }
+  }
+
+  @Test
+  void aProbeLargerThanAnyBeforeIsNotCutToTheSlotsOfAReadUnderWay() throws Exception {
+    requireRaw();
+    // The receive loop sizes its reply slots for the largest probe sent, before each read. A
+    // larger probe sent during a read had its reply cut to that read's slots; cut, a RAW IPv4
+    // reply cannot have its checksum checked: malformed, and the probe timed out (3-8% here).
+    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+    var settings = ProbeSettings.defaults().timeout(Duration.ofSeconds(1));
+    List<InetAddress> burst = Collections.nCopies(60, loopback); // two reads: 32 replies, then 28
+    for (int round = 0; round < 40; round++) {
+      try (var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW))) {
+        var handled = new AtomicInteger();
+        engine.results().subscribe(result -> handled.incrementAndGet());
+        List<CompletableFuture<PingResult>> larger = new ArrayList<>();
+        for (int size = 2100; size < ProbeSettings.MAX_SIZE; size = 2 * size + 100) { // each outgrows the slots
+          handled.set(0);
+          engine.pingEach(burst, settings);
+          long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+          while (handled.get() < 32 && System.nanoTime() < giveUp) {
+            Thread.onSpinWait(); // until the first read is handled: the second one starts
+          }
+          larger.add(engine.ping(loopback, settings.size(size)));
+        }
+        for (var probe : larger) {
+          assertThat(await(probe).outcome()).as("round %d, %s", round, engine.stats()).isEqualTo(PingOutcome.REPLY);
+        }
+      }
     }
   }
 

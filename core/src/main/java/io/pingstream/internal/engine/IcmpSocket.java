@@ -63,6 +63,8 @@ final class IcmpSocket {
   private int nextSequence;
   /** The largest probe sent, in bytes: the receive loop sizes its slots to hold its reply whole. */
   private volatile int largestProbe;
+  /** Whether the receive loop is reading replies, into slots it sized before the read. */
+  private volatile boolean readingReplies;
   /** Send system calls made, for tests. */
   private long sendCalls;
   /** Made on the first {@link #sendAll}: most sockets never send in batches. */
@@ -306,6 +308,11 @@ final class IcmpSocket {
   private void stamp(PendingProbe probe, ProbeTable table) {
     if (probe.settings.size() > largestProbe) {
       largestProbe = probe.settings.size(); // before its reply can come
+      // A read under way sized its slots before: it would cut the reply, and a RAW IPv4 reply
+      // cut cannot have its checksum checked. Reads take microseconds; sizes seldom grow.
+      while (readingReplies) {
+        Thread.onSpinWait();
+      }
     }
     probe.sequence = nextSequence;
     nextSequence = (nextSequence + 1) & 0xFFFF;
@@ -373,6 +380,14 @@ final class IcmpSocket {
   /** The size of the largest probe sent so far (0 before the first). */
   int largestProbe() {
     return largestProbe;
+  }
+
+  /**
+   * The receive loop starts or ends a read of replies; it reads {@link #largestProbe} once
+   * started, so that a larger probe waits for the reads that may not have seen it.
+   */
+  void readingReplies(boolean reading) {
+    readingReplies = reading;
   }
 
   synchronized long sendCalls() {

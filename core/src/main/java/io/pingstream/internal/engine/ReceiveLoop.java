@@ -274,8 +274,15 @@ final class ReceiveLoop implements Runnable {
     int read = 0;
     boolean failedLast = false;
     while (true) {
-      ReceiveBatch batch = batch(socket, errorQueue); // per read: slots may have grown meanwhile
-      int count = batch.receive(socket.fd, errorQueue);
+      ReceiveBatch batch;
+      int count;
+      socket.readingReplies(!errorQueue); // before the slots are sized: see IcmpSocket#stamp
+      try {
+        batch = batch(socket, errorQueue); // per read: slots may have grown meanwhile
+        count = batch.receive(socket.fd, errorQueue);
+      } finally {
+        socket.readingReplies(false);
+      }
       if (count < 0) {
         int errno = Errors.lastErrno();
         if (errno == LibC.EINTR) {
@@ -416,8 +423,8 @@ final class ReceiveLoop implements Runnable {
     int expected = EchoCodec.icmpLength(socket.family == IpFamily.IPV6, probe.settings.size());
     // A ping socket cuts a reply longer than the slot to fit and reports only what it copied
     // (it ignores MSG_TRUNC, which makes RAW sockets report the real length): a cut reply to a
-    // probe larger than the slot counts as whole. (Slots grow before such a probe leaves; a reply
-    // read by a recvmmsg call that began before it left may still meet the old ones.)
+    // probe larger than the slot counts as whole. (Slots grow before such a probe leaves, and it
+    // waits for a read under way with the old ones.)
     if (socket.mode == SocketMode.DGRAM && batch.truncated(slot) && reply.icmpLength < expected) {
       reply.icmpLength = expected;
     }
