@@ -6,7 +6,8 @@ public enum PingOutcome {
   REPLY,
   /**
    * No reply within the timeout. A reply that comes later is counted as late and ignored, also
-   * one read before the probe's timeout was reported.
+   * one read before the probe's timeout was reported; one that came in time counts, even if the
+   * receive thread reads it late (held by a GC pause or a throttled CPU).
    */
   TIMEOUT,
   /**

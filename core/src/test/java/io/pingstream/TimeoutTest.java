@@ -91,6 +91,31 @@ class TimeoutTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void aReplyThatCameInTimeIsAReplyThoughTheReceiveThreadWasHeldPastItsDeadline() throws Exception {
+    io.pingstream.testing.Requirements.requireRaw();
+    // As a GC pause or a throttled CPU holds the receive thread: replies queued meanwhile came in
+    // time, and the kernel's receive stamps say so; only the reading is late.
+    try (var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW).timeout(Duration.ofMillis(100)))) {
+      var held = new java.util.concurrent.CountDownLatch(1);
+      var first = new java.util.concurrent.atomic.AtomicBoolean(true);
+      engine.results().subscribe(result -> {
+        if (first.getAndSet(false)) {
+          held.countDown();
+          sleep(Duration.ofMillis(400));
+        }
+      });
+      var holding = engine.ping(InetAddress.getByName("127.0.0.1"));
+      held.await();
+      var queued = engine.ping(InetAddress.getByName("127.0.0.2")); // answered at once, read 400 ms later
+
+      assertThat(await(holding).outcome()).isEqualTo(PingOutcome.REPLY);
+      PingResult result = await(queued);
+      assertThat(result.outcome()).as("%s", result).isEqualTo(PingOutcome.REPLY);
+      assertThat(result.rtt()).get().asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.DURATION).isLessThan(Duration.ofMillis(100));
+    }
+  }
+
   private static void sleep(Duration duration) {
     try {
       Thread.sleep(duration.toMillis());

@@ -75,7 +75,9 @@ final class ReceiveLoop implements Runnable {
   private final EchoReply reply = new EchoReply();
   private final RecentReplies recentReplies = new RecentReplies();
   /** Made once: a method reference per turn would allocate on every wake-up. */
-  private final Consumer<PendingProbe> onTimeout = this::timeOut;
+  private final Consumer<PendingProbe> onTimeout = this::expired;
+  /** Whether this turn read the sockets before its first timeout: {@link #expired}. */
+  private boolean readBeforeTimeouts;
   private final Ancillary ancillary = new Ancillary();
   /** When the current batch was read: {@link System#nanoTime()} and CLOCK_REALTIME. */
   private long receivedAt;
@@ -162,6 +164,7 @@ final class ReceiveLoop implements Runnable {
 
   private void turn() {
     long now = System.nanoTime();
+    readBeforeTimeouts = false;
     long next = table.expire(now, onTimeout);
     if (streak > 0 && streak < MAX_STREAK) {
       if (lastRead >= NAP_MIN_READ && kernelReceiveTimes()) {
@@ -544,6 +547,22 @@ final class ReceiveLoop implements Runnable {
       counters.add(Event.RECEIVE_DROPPED, dropped - droppedSoFar[family]);
       droppedSoFar[family] = dropped;
     }
+  }
+
+  /**
+   * A probe whose deadline passed. Its reply may be queued already, unread because this thread
+   * was held (a GC pause, a throttled CPU, a slow subscriber): the replies are read first, once
+   * a turn, so that one that came in time counts, timed by its kernel receive stamp.
+   */
+  private void expired(PendingProbe probe) {
+    if (!readBeforeTimeouts) {
+      readBeforeTimeouts = true;
+      readWithoutPolling();
+      if (probe.isDone()) {
+        return;
+      }
+    }
+    timeOut(probe);
   }
 
   private void timeOut(PendingProbe probe) {
