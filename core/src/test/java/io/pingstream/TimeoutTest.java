@@ -116,6 +116,40 @@ class TimeoutTest {
     }
   }
 
+  @ParameterizedTest
+  @CsvSource({"127.0.0.1, 127.0.0.2, false", "127.0.0.1, 127.0.0.2, true", "::1, ::2, false", "::1, ::2, true"})
+  void anIcmpErrorThatCameInTimeIsAnErrorThoughTheReceiveThreadWasHeldPastItsDeadline(
+      String answering, String rejecting, boolean transmitTimestamps) throws Exception {
+    requireNftables();
+    // As for a reply (above), but to a ping socket, which queues ICMP errors in its error queue,
+    // not with the replies: a RAW socket reported the error, a DGRAM one timed the probe out.
+    try (var ns = NetNamespace.create().allowDgram().nft(
+            "add table inet refuse",
+            "add chain inet refuse input { type filter hook input priority 0 ; }",
+            "add rule inet refuse input ip daddr 127.0.0.2 icmp type echo-request reject with icmp type host-unreachable",
+            "add rule inet refuse input ip6 daddr ::2 icmpv6 type echo-request reject with icmpv6 type admin-prohibited");
+        var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.DGRAM).namespace(ns.path())
+            .transmitTimestamps(transmitTimestamps).timeout(Duration.ofMillis(100)))) {
+      ns.exec("ip", "-6", "addr", "add", "::2/128", "dev", "lo");
+      var held = new java.util.concurrent.CountDownLatch(1);
+      var first = new java.util.concurrent.atomic.AtomicBoolean(true);
+      engine.results().subscribe(result -> {
+        if (first.getAndSet(false)) {
+          held.countDown();
+          sleep(Duration.ofMillis(400));
+        }
+      });
+      var holding = engine.ping(InetAddress.getByName(answering));
+      held.await();
+      var refused = engine.ping(InetAddress.getByName(rejecting)); // refused at once, read 400 ms later
+
+      assertThat(await(holding).outcome()).isEqualTo(PingOutcome.REPLY);
+      PingResult result = await(refused);
+      assertThat(result.outcome()).as("%s, %s", result, engine.stats()).isEqualTo(PingOutcome.ERROR);
+      assertThat(result.errorKind()).contains(ErrorKind.DESTINATION_UNREACHABLE);
+    }
+  }
+
   private static void sleep(Duration duration) {
     try {
       Thread.sleep(duration.toMillis());

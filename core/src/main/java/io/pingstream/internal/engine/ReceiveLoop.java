@@ -552,12 +552,20 @@ final class ReceiveLoop implements Runnable {
   /**
    * A probe whose deadline passed. Its reply may be queued already, unread because this thread
    * was held (a GC pause, a throttled CPU, a slow subscriber): the replies are read first, once
-   * a turn, so that one that came in time counts, timed by its kernel receive stamp.
+   * a turn, so that one that came in time counts, timed by its kernel receive stamp. So are the
+   * error queues of ping sockets, where an ICMP error that came in time waits (not with the
+   * replies, as for a RAW socket); after the replies, whose transmit stamps are read with them.
    */
   private void expired(PendingProbe probe) {
     if (!readBeforeTimeouts) {
       readBeforeTimeouts = true;
       readWithoutPolling();
+      for (int family = 0; family < 2; family++) {
+        IcmpSocket socket = sockets.get(family);
+        if (socket != null && socket.mode == SocketMode.DGRAM) {
+          drain(socket, true, false);
+        }
+      }
       if (probe.isDone()) {
         return;
       }
