@@ -150,6 +150,28 @@ class TimeoutTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void aTimeoutThatFallsDueWhileASubscriberHoldsTheThreadIsReportedOnceItLetsGo() throws Exception {
+    requireNftables();
+    try (var ns = NetNamespace.create().dropEchoRequests();
+        var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW).namespace(ns.path()))) {
+      engine.results().subscribe(result -> {
+        if (result.target().getAddress()[3] == 1) {
+          sleep(Duration.ofMillis(300)); // holds the receive thread past the other deadline
+        }
+      });
+      engine.open(IpFamily.IPV4);
+      long start = System.nanoTime();
+      var holding = engine.ping(InetAddress.getByName("127.0.0.1"), ProbeSettings.defaults().timeout(Duration.ofMillis(100)));
+      var other = engine.ping(InetAddress.getByName("127.0.0.2"), ProbeSettings.defaults().timeout(Duration.ofMillis(250)));
+
+      assertThat(await(holding).outcome()).isEqualTo(PingOutcome.TIMEOUT);
+      assertThat(await(other).outcome()).isEqualTo(PingOutcome.TIMEOUT);
+      // Due at 250 ms, free to be reported at 400 ms: the loop's wait must not count from before.
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(400).plus(TOLERANCE));
+    }
+  }
+
   private static void sleep(Duration duration) {
     try {
       Thread.sleep(duration.toMillis());

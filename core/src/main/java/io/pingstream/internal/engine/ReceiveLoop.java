@@ -179,7 +179,8 @@ final class ReceiveLoop implements Runnable {
       return; // a deadline arrived while we looked: take it into account first
     }
     int count = fillPollFds();
-    int ready = LibC.poll(pollFds, count, waitMillis(next, now));
+    // From the clock now, not the turn's start: expiring ran user callbacks, which take time.
+    int ready = LibC.poll(pollFds, count, waitMillis(next, System.nanoTime()));
     if (ready <= 0) {
       return; // timeout or EINTR: the next turn expires what is due
     }
