@@ -309,9 +309,14 @@ final class IcmpSocket {
     if (probe.settings.size() > largestProbe) {
       largestProbe = probe.settings.size(); // before its reply can come
       // A read under way sized its slots before: it would cut the reply, and a RAW IPv4 reply
-      // cut cannot have its checksum checked. Reads take microseconds; sizes seldom grow.
-      while (readingReplies) {
-        Thread.onSpinWait();
+      // cut cannot have its checksum checked. Reads take microseconds; sizes seldom grow. Past a
+      // few spins, yield: the loop's thread may have been preempted mid-read on this CPU.
+      for (int spins = 0; readingReplies; spins++) {
+        if (spins < 1_000) {
+          Thread.onSpinWait();
+        } else {
+          Thread.yield();
+        }
       }
     }
     probe.sequence = nextSequence;
