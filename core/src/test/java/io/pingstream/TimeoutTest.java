@@ -2,11 +2,18 @@ package io.pingstream;
 
 import static io.pingstream.LoopbackPingTest.await;
 import static io.pingstream.testing.Requirements.requireNftables;
+import static io.pingstream.testing.Requirements.requireRaw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pingstream.testing.NetNamespace;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -57,7 +64,7 @@ class TimeoutTest {
     }
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void aResultsSubscriberThrowingAnErrorLeavesTheOtherTimeoutsOfItsBatchOnTime() throws Exception {
     requireNftables();
     try (var ns = NetNamespace.create().nft(
@@ -68,7 +75,7 @@ class TimeoutTest {
             .timeout(Duration.ofMillis(300)))) {
       // A reply holds the receive thread until the ten timeouts are all due: they come as one
       // batch, whose first one meets a LinkageError (which Reactor rethrows from a subscriber).
-      var firstTimeout = new java.util.concurrent.atomic.AtomicBoolean(true);
+      var firstTimeout = new AtomicBoolean(true);
       engine.results().subscribe(result -> {
         if (result.outcome() == PingOutcome.REPLY) {
           sleep(Duration.ofMillis(500));
@@ -77,7 +84,7 @@ class TimeoutTest {
         }
       });
       engine.open(IpFamily.IPV4);
-      var probes = new java.util.ArrayList<java.util.concurrent.CompletableFuture<PingResult>>();
+      var probes = new ArrayList<CompletableFuture<PingResult>>();
       for (int i = 0; i < 10; i++) {
         probes.add(engine.ping(InetAddress.getByName("127.0.0.1")));
       }
@@ -91,20 +98,13 @@ class TimeoutTest {
     }
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void aReplyThatCameInTimeIsAReplyThoughTheReceiveThreadWasHeldPastItsDeadline() throws Exception {
-    io.pingstream.testing.Requirements.requireRaw();
+    requireRaw();
     // As a GC pause or a throttled CPU holds the receive thread: replies queued meanwhile came in
     // time, and the kernel's receive stamps say so; only the reading is late.
     try (var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW).timeout(Duration.ofMillis(100)))) {
-      var held = new java.util.concurrent.CountDownLatch(1);
-      var first = new java.util.concurrent.atomic.AtomicBoolean(true);
-      engine.results().subscribe(result -> {
-        if (first.getAndSet(false)) {
-          held.countDown();
-          sleep(Duration.ofMillis(400));
-        }
-      });
+      CountDownLatch held = holdTheReceiveThreadOnTheFirstResult(engine, Duration.ofMillis(400));
       var holding = engine.ping(InetAddress.getByName("127.0.0.1"));
       held.await();
       var queued = engine.ping(InetAddress.getByName("127.0.0.2")); // answered at once, read 400 ms later
@@ -112,7 +112,7 @@ class TimeoutTest {
       assertThat(await(holding).outcome()).isEqualTo(PingOutcome.REPLY);
       PingResult result = await(queued);
       assertThat(result.outcome()).as("%s", result).isEqualTo(PingOutcome.REPLY);
-      assertThat(result.rtt()).get().asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.DURATION).isLessThan(Duration.ofMillis(100));
+      assertThat(result.rtt()).get().asInstanceOf(InstanceOfAssertFactories.DURATION).isLessThan(Duration.ofMillis(100));
     }
   }
 
@@ -131,14 +131,7 @@ class TimeoutTest {
         var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.DGRAM).namespace(ns.path())
             .transmitTimestamps(transmitTimestamps).timeout(Duration.ofMillis(100)))) {
       ns.exec("ip", "-6", "addr", "add", "::2/128", "dev", "lo");
-      var held = new java.util.concurrent.CountDownLatch(1);
-      var first = new java.util.concurrent.atomic.AtomicBoolean(true);
-      engine.results().subscribe(result -> {
-        if (first.getAndSet(false)) {
-          held.countDown();
-          sleep(Duration.ofMillis(400));
-        }
-      });
+      CountDownLatch held = holdTheReceiveThreadOnTheFirstResult(engine, Duration.ofMillis(400));
       var holding = engine.ping(InetAddress.getByName(answering));
       held.await();
       var refused = engine.ping(InetAddress.getByName(rejecting)); // refused at once, read 400 ms later
@@ -150,7 +143,7 @@ class TimeoutTest {
     }
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void aTimeoutThatFallsDueWhileASubscriberHoldsTheThreadIsReportedOnceItLetsGo() throws Exception {
     requireNftables();
     try (var ns = NetNamespace.create().dropEchoRequests();
@@ -170,6 +163,19 @@ class TimeoutTest {
       // Due at 250 ms, free to be reported at 400 ms: the loop's wait must not count from before.
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(400).plus(TOLERANCE));
     }
+  }
+
+  /** A results subscriber that holds the receive thread on the first result, as a GC pause would. */
+  private static CountDownLatch holdTheReceiveThreadOnTheFirstResult(PingEngine engine, Duration hold) {
+    var held = new CountDownLatch(1);
+    var first = new AtomicBoolean(true);
+    engine.results().subscribe(result -> {
+      if (first.getAndSet(false)) {
+        held.countDown();
+        sleep(hold);
+      }
+    });
+    return held;
   }
 
   private static void sleep(Duration duration) {
