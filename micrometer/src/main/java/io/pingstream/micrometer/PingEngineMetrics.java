@@ -4,6 +4,7 @@ import static io.pingstream.micrometer.PingMeterNames.*;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
@@ -12,6 +13,7 @@ import io.pingstream.EngineStats;
 import io.pingstream.IpFamily;
 import io.pingstream.PingEngine;
 import io.pingstream.SocketMode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -36,19 +38,22 @@ import java.util.function.ToLongFunction;
  *
  * <p>The gauges keep a strong reference to the engine, so they report as long as the registry
  * holds them; close the engine and they report its final counts. They stay until removed: an
- * application that retires engines (one per tenant, say) removes their meters with them.
+ * application that retires engines (one per tenant, say) closes their meters with them, as
+ * Micrometer's own closeable binders do.
  *
  * <pre>{@code
  * engine.close();
- * Search.in(registry).name(name -> name.startsWith("ping.engine.")).tags(tags).meters().forEach(registry::remove);
+ * metrics.close(); // removes the meters it registered from every registry it was bound to
  * }</pre>
  */
-public final class PingEngineMetrics implements MeterBinder {
+public final class PingEngineMetrics implements MeterBinder, AutoCloseable {
 
   private static final List<String> RESERVED_KEYS = List.of(TAG_REASON, TAG_FAMILY, TAG_MODE);
 
   private final PingEngine engine;
   private final Tags tags;
+  /** What {@link #bindTo} registered, for {@link #close}. */
+  private final List<Registered> registered = new ArrayList<>();
 
   /** Meters for {@code engine}, the one engine of the registries it is bound to. */
   public PingEngineMetrics(PingEngine engine) {
@@ -74,11 +79,11 @@ public final class PingEngineMetrics implements MeterBinder {
 
   @Override
   public void bindTo(MeterRegistry registry) {
-    Gauge.builder(ENGINE_IN_FLIGHT, engine, e -> e.stats().inFlight())
+    keep(registry, Gauge.builder(ENGINE_IN_FLIGHT, engine, e -> e.stats().inFlight())
         .description("Probes waiting for their outcome")
         .tags(tags)
         .strongReference(true)
-        .register(registry);
+        .register(registry));
     dropped(registry, "foreign", EngineStats::foreign);
     dropped(registry, "malformed", EngineStats::malformed);
     dropped(registry, "bad_checksum", EngineStats::badChecksums);
@@ -87,22 +92,44 @@ public final class PingEngineMetrics implements MeterBinder {
     dropped(registry, "receive_buffer_full", EngineStats::receiveDropped);
     for (IpFamily family : IpFamily.values()) {
       for (SocketMode mode : SocketMode.values()) {
-        Gauge.builder(ENGINE_SOCKET, engine, e -> e.socketMode(family).filter(mode::equals).isPresent() ? 1 : 0)
+        keep(registry, Gauge.builder(ENGINE_SOCKET, engine, e -> e.socketMode(family).filter(mode::equals).isPresent() ? 1 : 0)
             .description("1 for the socket mode the family uses, 0 otherwise (both 0 until it opens)")
             .tags(tags)
             .tag(TAG_FAMILY, family.name().toLowerCase(Locale.ROOT))
             .tag(TAG_MODE, mode.name().toLowerCase(Locale.ROOT))
             .strongReference(true)
-            .register(registry);
+            .register(registry));
       }
     }
   }
 
   private void dropped(MeterRegistry registry, String reason, ToLongFunction<EngineStats> count) {
-    FunctionCounter.builder(ENGINE_DROPPED, engine, e -> count.applyAsLong(e.stats()))
+    keep(registry, FunctionCounter.builder(ENGINE_DROPPED, engine, e -> count.applyAsLong(e.stats()))
         .description("Packets received and dropped, by reason")
         .tags(tags)
         .tag(TAG_REASON, reason)
-        .register(registry);
+        .register(registry));
   }
+
+  /**
+   * Removes the meters this binder registered from every registry it was bound to, and lets go
+   * of them (their gauges hold the engine). Idempotent; binding again registers them anew.
+   */
+  @Override
+  public void close() {
+    List<Registered> bound;
+    synchronized (registered) {
+      bound = List.copyOf(registered);
+      registered.clear();
+    }
+    bound.forEach(each -> each.registry.remove(each.meter));
+  }
+
+  private void keep(MeterRegistry registry, Meter meter) {
+    synchronized (registered) {
+      registered.add(new Registered(registry, meter));
+    }
+  }
+
+  private record Registered(MeterRegistry registry, Meter meter) {}
 }

@@ -35,6 +35,25 @@ class PingEngineMetricsTest {
   }
 
   @Test
+  void closingRemovesTheMetersItRegisteredAndOnlyThose() throws Exception {
+    try (var retired = PingEngine.create(PingOptions.defaults());
+        var kept = PingEngine.create(PingOptions.defaults())) {
+      var other = new SimpleMeterRegistry();
+      var retiredMetrics = new PingEngineMetrics(retired, Tags.of("engine", "retired"));
+      retiredMetrics.bindTo(registry);
+      retiredMetrics.bindTo(other);
+      new PingEngineMetrics(kept, Tags.of("engine", "kept")).bindTo(registry);
+      int perEngine = other.getMeters().size();
+
+      retiredMetrics.close();
+      retiredMetrics.close(); // idempotent
+
+      assertThat(other.getMeters()).isEmpty();
+      assertThat(registry.getMeters()).hasSize(perEngine).allSatisfy(meter -> assertThat(meter.getId().getTag("engine")).isEqualTo("kept"));
+    }
+  }
+
+  @Test
   void tagsTheMetersSetThemselvesAreRefused() throws Exception {
     try (var engine = PingEngine.create(PingOptions.defaults())) { // opens nothing until a probe
       assertThatThrownBy(() -> new PingEngineMetrics(engine, Tags.of("family", "ipv4")))
