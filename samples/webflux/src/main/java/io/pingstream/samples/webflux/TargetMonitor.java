@@ -3,6 +3,7 @@ package io.pingstream.samples.webflux;
 import io.pingstream.AddressText;
 import io.pingstream.IpFamily;
 import io.pingstream.PingResult;
+import io.pingstream.TargetRefusedException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashSet;
@@ -53,6 +54,8 @@ public final class TargetMonitor implements SmartLifecycle {
    */
   private volatile Set<InetAddress> current = Set.of();
   private volatile @Nullable Disposable running;
+  /** Refused targets already warned of: a few configured addresses at most. */
+  private final Set<InetAddress> refusedNoted = ConcurrentHashMap.newKeySet();
 
   /**
    * A monitor, not started.
@@ -93,7 +96,21 @@ public final class TargetMonitor implements SmartLifecycle {
         })
         // Not reset by results: a failure that recurs after a first result would retry every second.
         .retryWhen(Retry.backoff(Long.MAX_VALUE, RETRY_FIRST).maxBackoff(RETRY_MAX))
-        .subscribe(result -> LOG.trace("{}", result));
+        .subscribe(this::noteResult);
+  }
+
+  /**
+   * The recorder meters results; a target the engine refuses (multicast, say) gets no meters, so
+   * say so, once per address, rather than leave it missing from Prometheus without a word.
+   */
+  private void noteResult(PingResult result) {
+    if (result.error().orElse(null) instanceof TargetRefusedException refused) {
+      if (refusedNoted.add(result.target())) {
+        LOG.warn("not monitoring {}: {}", AddressText.of(result.target()), refused.getMessage());
+      }
+    } else {
+      LOG.trace("{}", result);
+    }
   }
 
   @Override

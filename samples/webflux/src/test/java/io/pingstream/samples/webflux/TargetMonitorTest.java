@@ -2,11 +2,17 @@ package io.pingstream.samples.webflux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.pingstream.PingRecorder;
 import io.pingstream.PingResult;
+import io.pingstream.TargetRefusedException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -16,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -155,6 +162,30 @@ class TargetMonitorTest {
         .assertNext(set -> assertThat(List.copyOf(set)).containsExactly(address("127.0.0.4"), address("127.0.0.1")))
         .thenCancel()
         .verify(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aTargetTheEngineRefusesIsWarnedOfOnceSinceItGetsNoMeters() {
+    answer("224.0.0.1", address("224.0.0.1"));
+    InetAddress multicast = address("224.0.0.1");
+    var refusal = new TargetRefusedException(multicast, "a multicast address cannot be matched to its replies");
+    Logger logger = (Logger) LoggerFactory.getLogger(TargetMonitor.class);
+    var appender = new ListAppender<ILoggingEvent>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      TargetMonitor monitor = new TargetMonitor(this::resolve,
+          targetSets -> Flux.range(0, 3).map(i -> PingResult.error(multicast, -1, Instant.EPOCH, refusal)).concatWith(Flux.never()),
+          recorder, List.of("224.0.0.1"), RESOLVE_EVERY);
+
+      monitor.start();
+      monitor.stop();
+
+      assertThat(appender.list).filteredOn(event -> event.getLevel() == Level.WARN).extracting(ILoggingEvent::getFormattedMessage)
+          .containsExactly("not monitoring 224.0.0.1: cannot ping 224.0.0.1: a multicast address cannot be matched to its replies");
+    } finally {
+      logger.detachAppender(appender);
+    }
   }
 
   @Test
