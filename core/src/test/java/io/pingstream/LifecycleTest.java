@@ -90,11 +90,7 @@ class LifecycleTest {
       release.countDown();
     }
     completed.get(10, TimeUnit.SECONDS); // the loop's last act, once the subscriber lets go
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (receiveThreads() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(receiveThreads()).isZero();
+    assertNoReceiveThreadWithin5Seconds();
   }
 
   @Test
@@ -114,11 +110,7 @@ class LifecycleTest {
       assertThat(Duration.ofNanos(closed.get(10, TimeUnit.SECONDS))).isLessThan(Duration.ofSeconds(2));
       assertThat(engine.isClosed()).isTrue();
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (receiveThreads() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(receiveThreads()).isZero();
+    assertNoReceiveThreadWithin5Seconds();
     assertThat(openFileDescriptors()).isEqualTo(fdsBefore);
   }
 
@@ -167,11 +159,7 @@ class LifecycleTest {
       assertThat(refused.outcome()).isEqualTo(PingOutcome.ERROR);
       assertThat(closedAfter.get(10, TimeUnit.SECONDS)).isLessThan(Duration.ofSeconds(1));
       assertThat(engine.isClosed()).isTrue();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (receiveThreads() > 0 && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
-      assertThat(receiveThreads()).isZero();
+      assertNoReceiveThreadWithin5Seconds();
     }
   }
 
@@ -355,5 +343,14 @@ class LifecycleTest {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(thread -> thread.getName().startsWith("pingstream-receive"))
         .count();
+  }
+
+  /** The receive thread ends as its loop's last act, which may come a moment after close. */
+  private static void assertNoReceiveThreadWithin5Seconds() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (receiveThreads() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(receiveThreads()).isZero();
   }
 }
