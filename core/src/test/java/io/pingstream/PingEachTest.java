@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pingstream.testing.NetNamespace;
+import io.pingstream.testing.SyscallRefusal;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@link PingEngine#pingEach}: many probes handed to the kernel per call. */
 class PingEachTest {
@@ -123,6 +125,19 @@ class PingEachTest {
       }
       assertThat(engine.stats().sendErrors()).isEqualTo(4);
       assertThat(engine.stats().replies()).isEqualTo(36);
+    }
+  }
+
+  @ParameterizedTest(name = "sendmmsg fails with errno {0}")
+  @ValueSource(ints = {38, 1}) // ENOSYS (an old kernel, gVisor), EPERM (a seccomp profile's default)
+  void whereTheKernelRefusesBatchesProbesGoOneByOne(int errno) throws Exception {
+    requireRaw();
+    List<InetAddress> targets = loopbackTargets(200);
+    try (var engine = PingEngine.create(PingOptions.defaults().policy(SelectionPolicy.RAW))) {
+      List<PingResult> results = SyscallRefusal.call(SyscallRefusal.SENDMMSG, errno, () -> awaitAll(engine.pingEach(targets)));
+
+      assertThat(results).allSatisfy(result -> assertThat(result.outcome()).as("%s", result).isEqualTo(PingOutcome.REPLY));
+      assertThat(engine.stats().sendErrors()).isZero();
     }
   }
 

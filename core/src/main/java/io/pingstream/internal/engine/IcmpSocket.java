@@ -67,6 +67,11 @@ final class IcmpSocket {
   private volatile boolean readingReplies;
   /** Send system calls made, for tests. */
   private long sendCalls;
+  /**
+   * Whether {@code sendmmsg(2)} is refused as a call here (seccomp, old kernels), while single
+   * sends go: batches are then sent one by one.
+   */
+  private boolean batchesRefused;
   /** Made on the first {@link #sendAll}: most sockets never send in batches. */
   private @Nullable SendBatch batch;
   /** Key of the next transmit timestamp; starts at random so that kernel-chosen keys never match. */
@@ -176,9 +181,11 @@ final class IcmpSocket {
     int ttlErrno = applyTtl(settings.ttl().orElse(SYSTEM_TTL));
     int icmpLength = EchoCodec.icmpLength(ipv6, settings.size());
     stamp(probe, table);
-    if (ttlErrno != 0) {
-      return ttlErrno;
-    }
+    return ttlErrno != 0 ? ttlErrno : transmit(probe, icmpLength, signature);
+  }
+
+  /** Encodes a stamped probe into the send buffer and sends it alone, retrying as worthwhile. */
+  private int transmit(PendingProbe probe, int icmpLength, long signature) {
     EchoCodec.encodeRequest(packet, ipv6, icmpLength, identifier, probe.sequence, signature, probe.token, needsChecksum());
     int addressLength = SocketAddresses.write(structs, ADDRESS_OFFSET, probe.targetBytes, probe.scope);
     @Nullable Retries retries = null;
@@ -210,7 +217,7 @@ final class IcmpSocket {
   synchronized void sendAll(PendingProbe[] probes, int count, ProbeTable table, long signature, int[] errnos) {
     ProbeSettings settings = probes[0].settings;
     int icmpLength = EchoCodec.icmpLength(ipv6, settings.size());
-    if (closed || count == 1 || icmpLength > SendBatch.MAX_ICMP_LENGTH || !stampsTransmit()) {
+    if (closed || count == 1 || icmpLength > SendBatch.MAX_ICMP_LENGTH || !stampsTransmit() || batchesRefused) {
       for (int i = 0; i < count; i++) {
         errnos[i] = send(probes[i], table, signature);
       }
@@ -238,6 +245,20 @@ final class IcmpSocket {
         continue;
       }
       int errno = Errors.lastErrno();
+      if (errno == LibC.ENOSYS || errno == LibC.EPERM) {
+        // A kernel without sendmmsg, or a seccomp filter, refuses the call and not the message
+        // (a firewall's EPERM refuses the message): sent alone, the message tells which.
+        int alone = transmit(probes[next], icmpLength, signature);
+        errnos[next++] = alone;
+        if (alone == 0) {
+          batchesRefused = true;
+          for (; next < count; next++) {
+            errnos[next] = transmit(probes[next], icmpLength, signature);
+          }
+        }
+        retries = null;
+        continue;
+      }
       retries = retries == null ? new Retries() : retries;
       if (!retries.worthAnother(errno)) {
         errnos[next++] = errno; // the kernel refused this one: the rest may still go

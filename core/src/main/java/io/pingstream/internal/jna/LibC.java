@@ -96,6 +96,8 @@ public final class LibC {
   public static final int EACCES = 13;
   public static final int ENODEV = 19;
   public static final int EPERM = 1;
+  /** A system call the kernel lacks, or that a seccomp filter refuses so (asm-generic/errno.h). */
+  public static final int ENOSYS = 38;
   // What an ICMP error becomes as a socket error (icmp_err_convert, icmpv6_err_convert, ping_err;
   // EACCES above too), asm-generic/errno.h.
   public static final int ENONET = 64;

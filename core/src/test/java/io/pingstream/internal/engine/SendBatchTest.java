@@ -9,7 +9,9 @@ import io.pingstream.IpFamily;
 import io.pingstream.PingOptions;
 import io.pingstream.ProbeSettings;
 import io.pingstream.SocketMode;
+import io.pingstream.internal.jna.LibC;
 import io.pingstream.testing.NetNamespace;
+import io.pingstream.testing.SyscallRefusal;
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,6 +34,14 @@ class SendBatchTest {
   void withoutTransmitStampsEachProbeHasACallOfItsOwn() throws Exception {
     requireRaw();
     assertThat(callsToSend(IpFamily.IPV4, PingOptions.defaults().transmitTimestamps(false), 64)).isEqualTo(64);
+  }
+
+  @Test
+  void aSocketWhoseBatchesAreRefusedAsACallStopsTryingThem() throws Exception {
+    requireRaw();
+    // First batch: the refused sendmmsg, then 64 sends; the second batch tries sendmmsg no more.
+    long calls = SyscallRefusal.call(SyscallRefusal.SENDMMSG, LibC.ENOSYS, () -> callsToSend(IpFamily.IPV4, PingOptions.defaults(), 64, 2));
+    assertThat(calls).isEqualTo(1 + 64 + 64);
   }
 
   @Test
@@ -60,20 +70,27 @@ class SendBatchTest {
   }
 
   private long callsToSend(IpFamily family, PingOptions options, int count) throws Exception {
+    return callsToSend(family, options, count, 1);
+  }
+
+  /** System calls that {@code batches} calls of {@link IcmpSocket#sendAll} of {@code count} probes make. */
+  private long callsToSend(IpFamily family, PingOptions options, int count, int batches) throws Exception {
     IcmpSocket socket = IcmpSocket.open(family, SocketMode.RAW, options, 0x1234, SIGNATURE);
     try {
       assumeTrue(socket.stampsTransmit() == options.transmitTimestamps(), "per-packet transmit stamps need Linux 6.13");
       var target = InetAddress.getByName(family == IpFamily.IPV4 ? "127.0.0.1" : "::1");
-      var probes = new PendingProbe[count];
-      for (int i = 0; i < count; i++) {
-        probes[i] = new PendingProbe(target, family, ProbeSettings.defaults(), table);
+      for (int batch = 0; batch < batches; batch++) {
+        var probes = new PendingProbe[count];
+        for (int i = 0; i < count; i++) {
+          probes[i] = new PendingProbe(target, family, ProbeSettings.defaults(), table);
+        }
+        int[] errnos = new int[count];
+
+        socket.sendAll(probes, count, table, SIGNATURE, errnos);
+
+        assertThat(errnos).containsOnly(0);
       }
-      int[] errnos = new int[count];
-
-      socket.sendAll(probes, count, table, SIGNATURE, errnos);
-
-      assertThat(errnos).containsOnly(0);
-      assertThat(table.inFlight()).isEqualTo(count);
+      assertThat(table.inFlight()).isEqualTo((long) count * batches);
       return socket.sendCalls();
     } finally {
       socket.close();
