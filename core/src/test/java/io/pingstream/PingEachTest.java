@@ -129,7 +129,7 @@ class PingEachTest {
   }
 
   @ParameterizedTest(name = "sendmmsg fails with errno {0}")
-  @ValueSource(ints = {38, 1}) // ENOSYS (an old kernel, gVisor), EPERM (a seccomp profile's default)
+  @ValueSource(ints = {38, 1}) // ENOSYS, EPERM: what seccomp profiles return for calls they refuse
   void whereTheKernelRefusesBatchesProbesGoOneByOne(int errno) throws Exception {
     requireRaw();
     List<InetAddress> targets = loopbackTargets(200);

@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import java.lang.ref.Reference;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs code on a thread of its own on which one system call fails with a chosen errno, as
  * under a container's seccomp profile or on a kernel that lacks the call. The filter stays with
- * that thread, which ends with the code; the rest of the JVM is untouched. x86_64 only.
+ * that thread, which ends with the code, and with every thread the code starts (clone(2) passes
+ * it on): those must end with the code too, else the call stays refused on them for the rest of
+ * the run. x86_64 only.
  */
 public final class SyscallRefusal {
 
@@ -57,6 +60,8 @@ public final class SyscallRefusal {
     thread.join();
     if (failure.get() instanceof Exception e) {
       throw e;
+    } else if (failure.get() instanceof Error e) {
+      throw e;
     } else if (failure.get() != null) {
       throw new AssertionError(failure.get());
     }
@@ -88,5 +93,6 @@ public final class SyscallRefusal {
         || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, fprog, 0, 0) != 0) {
       throw new IllegalStateException("prctl: errno " + Native.getLastError());
     }
+    Reference.reachabilityFence(filter); // fprog holds only its address: the kernel copied it above
   }
 }

@@ -68,8 +68,8 @@ final class IcmpSocket {
   /** Send system calls made, for tests. */
   private long sendCalls;
   /**
-   * Whether {@code sendmmsg(2)} is refused as a call here (seccomp, old kernels), while single
-   * sends go: batches are then sent one by one.
+   * Whether {@code sendmmsg(2)} was refused as a call (a seccomp filter's ENOSYS or EPERM; no
+   * kernel that batches here, 6.13 on, lacks it): batches are then sent one by one.
    */
   private boolean batchesRefused;
   /** Made on the first {@link #sendAll}: most sockets never send in batches. */
@@ -210,7 +210,8 @@ final class IcmpSocket {
    * <p>Only where the kernel stamps each request as it leaves: a probe's send time is otherwise
    * the JVM's, taken before the call, and the kernel's work on the probes ahead of it in the
    * batch (on loopback 1.5-2.5 us each, the reply included) would be counted in its RTT. Without
-   * transmit stamps the probes go one by one.
+   * transmit stamps the probes go one by one, as they do once {@code sendmmsg(2)} was refused as
+   * a call (a seccomp filter).
    *
    * @param errnos receives each probe's outcome as {@link #send} returns it
    */
@@ -245,19 +246,12 @@ final class IcmpSocket {
         continue;
       }
       int errno = Errors.lastErrno();
-      if (errno == LibC.ENOSYS || errno == LibC.EPERM) {
-        // A kernel without sendmmsg, or a seccomp filter, refuses the call and not the message
-        // (a firewall's EPERM refuses the message): sent alone, the message tells which.
-        int alone = transmit(probes[next], icmpLength, signature);
-        errnos[next++] = alone;
-        if (alone == 0) {
-          batchesRefused = true;
-          for (; next < count; next++) {
-            errnos[next] = transmit(probes[next], icmpLength, signature);
-          }
+      if (errno == LibC.ENOSYS || errno == LibC.EPERM && batchCallRefused(batch)) {
+        batchesRefused = true;
+        for (; next < count; next++) {
+          errnos[next] = transmit(probes[next], icmpLength, signature);
         }
-        retries = null;
-        continue;
+        return;
       }
       retries = retries == null ? new Retries() : retries;
       if (!retries.worthAnother(errno)) {
@@ -265,6 +259,17 @@ final class IcmpSocket {
         retries = null;
       }
     }
+  }
+
+  /**
+   * Whether {@code sendmmsg(2)} failed with EPERM as a call (a seccomp filter, which refuses it
+   * whatever it carries) rather than for its first message (a firewall rule, which may let the
+   * same message through a moment later: resending it could not tell the two apart). A call of
+   * no messages tells: the kernel takes it and sends nothing.
+   */
+  private boolean batchCallRefused(SendBatch batch) {
+    sendCalls++;
+    return batch.sendNone(fd) < 0;
   }
 
   /** The tries one message's send has left after failures. */

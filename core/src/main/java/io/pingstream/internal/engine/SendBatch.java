@@ -83,6 +83,14 @@ final class SendBatch {
     return LibC.sendmmsg(fd, messages[from], to - from, 0);
   }
 
+  /**
+   * A {@code sendmmsg(2)} of no messages: 0 where the call is allowed, else -1 with errno set (a
+   * seccomp filter refuses the call whatever it carries).
+   */
+  int sendNone(int fd) {
+    return LibC.sendmmsg(fd, messages[0], 0, 0);
+  }
+
   /** Frees the buffers; the batch is not used after. */
   void close() {
     memory.close();
