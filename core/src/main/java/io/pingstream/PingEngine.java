@@ -113,7 +113,7 @@ public final class PingEngine implements AutoCloseable {
    * request left (a probe whose stamp is lost, e.g. to a full receive buffer, is timed from
    * before the call). Elsewhere they go one by one, since an RTT timed from the JVM's clock would
    * also count the kernel's work on the probes ahead of it in the batch; so do they where {@code
-   * sendmmsg(2)} itself is refused (a seccomp profile, a sandbox's kernel).
+   * sendmmsg(2)} itself is refused (a seccomp profile).
    *
    * <p>All the probes leave at once and their replies come together: the receive buffer ({@link
    * PingOptions#receiveBufferSize(int)}) must hold them, else send a long list in parts.
