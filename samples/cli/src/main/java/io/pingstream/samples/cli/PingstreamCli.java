@@ -80,6 +80,8 @@ import picocli.CommandLine.Spec;
         "      5 probes 200 ms apart, a line per reply, then the summary",
         "  pingstream -q -c 100 -p 10ms -i 1ms -f hosts.txt",
         "      100 probes to each host listed in hosts.txt, 10 ms apart, at most one a millisecond, summary only",
+        "  pingstream -a -g 127.1.0.0/24",
+        "      the addresses of 127.1.0.1 to 127.1.0.254 that answer",
         "  pingstream -l --metrics-port 9464 127.0.0.1 ::1",
         "      until Ctrl-C, with the meters at http://127.0.0.1:9464/metrics"})
 public final class PingstreamCli implements Callable<Integer> {
@@ -96,6 +98,13 @@ public final class PingstreamCli implements Callable<Integer> {
       description = "Read targets from FILE, one per line; blank lines and lines starting with # are"
           + " skipped. '-' reads standard input.")
   private @Nullable String file;
+
+  @Option(names = {"-g", "--generate"},
+      description = "The targets are one range, as fping -g: a CIDR block (127.1.0.0/24; in IPv4"
+          + " from /30 up without its network and broadcast addresses) or a first and a last"
+          + " address (127.1.0.1 127.1.0.254). IPv6 too, where fping takes IPv4 only. At most"
+          + " 131072 addresses. Not with -f.")
+  private boolean generate;
 
   // -c, -C and -l (fping's count and loop modes), -4 and -6, -a and -u: one of each group at
   // most, checked in exclusive(). Not picocli ArgGroups, which refuse an option given twice
@@ -381,6 +390,16 @@ public final class PingstreamCli implements Callable<Integer> {
   }
 
   private List<String> names() {
+    if (generate) {
+      if (file != null) {
+        throw new ParameterException(spec.commandLine(), "-g/--generate and -f/--file are mutually exclusive (specify only one)");
+      }
+      try {
+        return AddressRange.expand(targets);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "-g/--generate: " + e.getMessage());
+      }
+    }
     List<String> names = new ArrayList<>(targets);
     try {
       if (file != null) {

@@ -180,6 +180,20 @@ class CommandLineTest {
   }
 
   @Test
+  void aRangeThatIsNoneIsAUsageErrorThatSaysWhy() {
+    Outcome single = execute("-g", "127.1.0.1");
+    Outcome tooLarge = execute("-g", "10.0.0.0/8");
+    Outcome withFile = execute("-g", "-f", "-", "127.1.0.0/30");
+
+    assertThat(single.exit).isEqualTo(ExitStatus.USAGE);
+    assertThat(single.err).startsWith("pingstream: -g/--generate: takes one CIDR block (127.1.0.0/24) or a first and a last address");
+    assertThat(tooLarge.exit).isEqualTo(ExitStatus.USAGE);
+    assertThat(tooLarge.err).startsWith("pingstream: -g/--generate: 10.0.0.0/8 has 16777214 addresses; -g makes at most 131072\n");
+    assertThat(withFile.exit).isEqualTo(ExitStatus.USAGE);
+    assertThat(withFile.err).startsWith("pingstream: -g/--generate and -f/--file are mutually exclusive");
+  }
+
+  @Test
   void ipv6OnlyRefusesAnIpv4Target() {
     Outcome outcome = execute("-6", "127.0.0.1");
 
@@ -226,7 +240,8 @@ class CommandLineTest {
         .containsPattern("\n  4 +no ICMP socket could be opened")
         .containsPattern("\n  141 +standard output or error was closed")
         .contains("Examples:")
-        .contains("pingstream -c 5 -p 200ms example.com");
+        .contains("pingstream -c 5 -p 200ms example.com")
+        .contains("-g, --generate").contains("pingstream -a -g 127.1.0.0/24");
   }
 
   @Test

@@ -39,6 +39,24 @@ class PingstreamCliTest {
       + ", stddev/jitter = " + MS + "/(" + MS + "|NaN)";
 
   @Test
+  void aGeneratedRangeListsWhichOfItsAddressesAnswer() throws Exception {
+    requireNftables();
+    try (var ns = NetNamespace.create().allowDgram()) {
+      ns.nft("add table inet silent_test",
+          "add chain inet silent_test input { type filter hook input priority 0 ; }",
+          "add rule inet silent_test input ip daddr { 127.0.0.2, 127.0.0.5 } icmp type echo-request drop");
+
+      CliProcess.Run block = CliProcess.run(ns, "", "-a", "-t", "300ms", "-g", "127.0.0.0/29");
+      CliProcess.Run range = CliProcess.run(ns, "", "-u", "-t", "300ms", "-g", "127.0.0.4", "127.0.0.6");
+
+      assertThat(block.exit()).isEqualTo(ExitStatus.SOME_SILENT);
+      assertThat(block.outLines()).containsExactly("127.0.0.1", "127.0.0.3", "127.0.0.4", "127.0.0.6");
+      assertThat(range.exit()).isEqualTo(ExitStatus.SOME_SILENT);
+      assertThat(range.outLines()).containsExactly("127.0.0.5");
+    }
+  }
+
+  @Test
   void countModePrintsALinePerReplyThenTheSummaryAndExitsZero() throws Exception {
     requireRaw();
 
