@@ -4,6 +4,7 @@ import io.pingstream.AddressText;
 import io.pingstream.IcmpErrorException;
 import io.pingstream.PingResult;
 import java.net.Inet6Address;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
@@ -159,6 +160,11 @@ final class FpingFormat {
   }
 
   /** The line of a target that answered, without {@code -c}. */
+  /** {@code [1795794013.72692]}: seconds since the epoch to 10 us, as fping's {@code -D}. */
+  static String timestamp(Instant time) {
+    return String.format(Locale.ROOT, "[%d.%05d]", time.getEpochSecond(), time.getNano() / 10_000);
+  }
+
   static String alive(String name) {
     return name + " is alive";
   }

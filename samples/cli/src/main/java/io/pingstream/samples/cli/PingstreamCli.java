@@ -208,6 +208,20 @@ public final class PingstreamCli implements Callable<Integer> {
           + " as fping -e: '127.0.0.1 is alive (0.051 ms)'.")
   private boolean elapsed;
 
+  @Option(names = {"-D", "--timestamp"},
+      description = "Start each line of a probe (reply or timeout) with the time it was printed, in"
+          + " seconds since the epoch, as fping -D: '[1795794013.72692] 127.0.0.1 : [0], ...'.")
+  private boolean timestamps;
+
+  @Option(names = {"-I", "--iface"}, paramLabel = "IFACE",
+      description = "Send and receive through this interface or VRF only (SO_BINDTODEVICE), as fping -I.")
+  private @Nullable String interfaceName;
+
+  @Option(names = {"-M", "--dontfrag"},
+      description = "Set IPv4's Don't Fragment bit (IPv6: no fragmenting by this host), as fping -M:"
+          + " a probe larger than the path's MTU fails instead of being fragmented.")
+  private boolean dontFragment;
+
   @Option(names = "--metrics-port", paramLabel = "PORT",
       description = "While running, serve the Micrometer meters (ping_rtt_seconds, ping_sent_total, ...)"
           + " in the Prometheus text format at /metrics on this port; 0 picks a free one. The URL is"
@@ -310,7 +324,7 @@ public final class PingstreamCli implements Callable<Integer> {
 
   /** What to print; fping's -a and -u change nothing in loop mode. */
   private Report.Display display() {
-    return new Report.Display(quiet, alive && !loop, unreachable && !loop, elapsed, vcount != null);
+    return new Report.Display(quiet, alive && !loop, unreachable && !loop, elapsed, vcount != null, timestamps);
   }
 
   /** The count of -c or -C, or null without (with -l, or without either). */
@@ -353,6 +367,11 @@ public final class PingstreamCli implements Callable<Integer> {
     if (namespace != null) {
       options = options.namespace(namespace);
     }
+    if (interfaceName != null) {
+      String name = interfaceName;
+      options = check("-I/--iface", name, options, o -> o.interfaceName(name));
+    }
+    options = options.dontFragment(dontFragment);
     if (retries < 0 || retries > 20) {
       throw invalid("-r/--retry", String.valueOf(retries), "must be in [0, 20]");
     }

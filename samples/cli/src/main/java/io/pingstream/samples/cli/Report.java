@@ -5,6 +5,7 @@ import io.pingstream.PingOutcome;
 import io.pingstream.PingResult;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,8 +47,9 @@ final class Report {
    *     {@code -c}, no line per probe
    * @param elapsed add the round trip to the line of a target that answered (fping {@code -e})
    * @param roundTrips a summary that lists each probe's round trip (fping {@code -C})
+   * @param timestamps each probe's line starts with the time it is printed (fping {@code -D})
    */
-  record Display(boolean quiet, boolean alive, boolean unreachable, boolean elapsed, boolean roundTrips) {
+  record Display(boolean quiet, boolean alive, boolean unreachable, boolean elapsed, boolean roundTrips, boolean timestamps) {
 
     /** With {@code -a} or {@code -u} fping prints no line per probe, nor "is alive" lines. */
     boolean lists() {
@@ -67,11 +69,18 @@ final class Report {
   private final Display display;
   private final PrintStream out;
   private final PrintStream err;
+  private final Clock clock;
   private final Map<AddressKey, Entry> entries = new LinkedHashMap<>();
   private boolean finished;
   private boolean broken;
 
   Report(List<Target> targets, Mode mode, Display display, PrintStream out, PrintStream err) {
+    this(targets, mode, display, out, err, Clock.systemUTC());
+  }
+
+  /** With the clock of {@code -D}'s timestamps, for tests. */
+  Report(List<Target> targets, Mode mode, Display display, PrintStream out, PrintStream err, Clock clock) {
+    this.clock = clock;
     this.mode = mode;
     this.display = display;
     this.out = out;
@@ -121,14 +130,19 @@ final class Report {
 
   private void printResult(Entry entry, long index, PingResult result) {
     switch (result.outcome()) {
-      case REPLY -> out.println(FpingFormat.reply(entry.padded, index, result, entry.tally));
-      case TIMEOUT -> out.println(FpingFormat.timeout(entry.padded, index, entry.tally));
+      case REPLY -> out.println(timestamp() + FpingFormat.reply(entry.padded, index, result, entry.tally));
+      case TIMEOUT -> out.println(timestamp() + FpingFormat.timeout(entry.padded, index, entry.tally));
       default -> { // an ICMP error; a probe that could not be sent has no line (see printsError)
         err.println(FpingFormat.error(entry.name, result));
         // fping waits out the probe's timeout after an ICMP error, then prints it as timed out.
-        out.println(FpingFormat.timeout(entry.padded, index, entry.tally));
+        out.println(timestamp() + FpingFormat.timeout(entry.padded, index, entry.tally));
       }
     }
+  }
+
+  /** With {@code -D}, the time now as fping 5.1 prints it before a probe's line; else nothing. */
+  private String timestamp() {
+    return display.timestamps() ? FpingFormat.timestamp(clock.instant()) + " " : "";
   }
 
   /** Without {@code -c}: {@code NAME is alive}, or {@code NAME} alone with {@code -a}; errors. */

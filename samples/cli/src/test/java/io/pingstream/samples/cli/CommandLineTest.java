@@ -52,7 +52,7 @@ class CommandLineTest {
   void everyOptionReachesTheEnginesOptions() {
     PingstreamCli cli = PingstreamCli.parse("-c", "3", "-p", "250", "-i", "10", "-t", "500us", "-s", "1500", "--ttl", "3",
         "--tos", "184", "--policy", "dgram", "--source", "127.0.0.2", "--source", "::1", "--namespace", "/run/netns/blue",
-        "127.0.0.1");
+        "-I", "eth1", "-M", "127.0.0.1");
 
     PingOptions options = cli.options();
     assertThat(options.policy()).isEqualTo(SelectionPolicy.DGRAM);
@@ -63,6 +63,9 @@ class CommandLineTest {
     assertThat(options.source(io.pingstream.IpFamily.IPV4)).hasValue(Results.address("127.0.0.2"));
     assertThat(options.source(io.pingstream.IpFamily.IPV6)).hasValue(Results.address("::1"));
     assertThat(options.namespace()).hasValue(Path.of("/run/netns/blue"));
+    assertThat(options.interfaceName()).hasValue("eth1");
+    assertThat(options.dontFragment()).isTrue();
+    assertThat(PingstreamCli.parse("127.0.0.1").options().dontFragment()).isFalse();
     StreamOptions stream = cli.streamOptions();
     assertThat(stream.interval()).isEqualTo(Duration.ofMillis(250)); // a bare number is milliseconds
     assertThat(stream.rateLimit()).hasValue(100); // -i 10: at least 10 ms between any two probes
@@ -91,6 +94,7 @@ class CommandLineTest {
       "-r -1 127.0.0.1               | '-r/--retry'     | must be in [0, 20]",
       "-B 0.5 127.0.0.1              | '-B/--backoff'   | must be in [1, 5]",
       "-B NaN 127.0.0.1              | '-B/--backoff'   | must be in [1, 5]",
+      "-I a/b 127.0.0.1              | '-I/--iface'     | interfaceName",
       "-f /nonexistent/hosts         | '-f/--file'      | cannot be read"})
   void aBadValueIsAUsageErrorThatNamesTheOption(String args, String option, String why) {
     Outcome outcome = execute(args.trim().split(" +"));

@@ -57,6 +57,27 @@ class PingstreamCliTest {
   }
 
   @Test
+  void timestampsAndABoundInterfaceWorkAsInFping() throws Exception {
+    requireRaw();
+    double before = System.currentTimeMillis() / 1e3;
+
+    CliProcess.Run run = CliProcess.run(null, "", "-D", "-I", "lo", "-c", "2", "-p", "50ms", "127.0.0.1");
+    CliProcess.Run noSuchInterface = CliProcess.run(null, "", "-I", "nosuch0", "-c", "1", "127.0.0.1");
+
+    double after = System.currentTimeMillis() / 1e3;
+    assertThat(run.exit()).isZero();
+    assertThat(run.outLines()).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      Matcher line = Pattern.compile("\\[(\\d+\\.\\d{5})\\] (.*)").matcher(run.outLines().get(i));
+      assertThat(line.matches()).as(run.outLines().get(i)).isTrue();
+      assertThat(Double.parseDouble(line.group(1))).isBetween(before, after);
+      assertThat(line.group(2)).matches(String.format(REPLY, "127\\.0\\.0\\.1", i));
+    }
+    assertThat(noSuchInterface.exit()).isEqualTo(ExitStatus.SYSTEM);
+    assertThat(noSuchInterface.stderr()).contains("nosuch0");
+  }
+
+  @Test
   void countModePrintsALinePerReplyThenTheSummaryAndExitsZero() throws Exception {
     requireRaw();
 

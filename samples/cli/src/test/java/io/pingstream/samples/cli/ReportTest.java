@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +21,7 @@ class ReportTest {
   private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
 
   private Report report(Report.Mode mode, boolean quiet) {
-    return report(mode, new Report.Display(quiet, false, false, false, false));
+    return report(mode, new Report.Display(quiet, false, false, false, false, false));
   }
 
   private Report report(Report.Mode mode, Report.Display display) {
@@ -35,6 +38,23 @@ class ReportTest {
 
   private String err() {
     return stderr.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void withTimestampsEachProbesLineStartsWithTheTimeItWasPrintedAsFpingDashD() {
+    var clock = Clock.fixed(Instant.ofEpochSecond(1_795_794_013, 726_929_999), ZoneOffset.UTC);
+    Report report = new Report(List.of(new Report.Target("127.0.0.1", LOOPBACK)), Report.Mode.COUNT,
+        new Report.Display(false, false, false, false, false, true),
+        new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8), clock);
+    report.result(Results.reply(LOOPBACK, 11, 15));
+    report.result(Results.timeout(LOOPBACK, 12));
+    report.finish();
+
+    assertThat(out()).isEqualTo(String.join("\n",
+        "[1795794013.72692] 127.0.0.1 : [0], 64 bytes, 0.015 ms (0.015 avg, 0% loss)",
+        "[1795794013.72692] 127.0.0.1 : [1], timed out (0.015 avg, 50% loss)",
+        ""));
+    assertThat(err()).doesNotContain("[1795794013"); // as fping 5.1: the summary has no time
   }
 
   @Test
@@ -102,14 +122,14 @@ class ReportTest {
 
   @Test
   void aProbeThatCannotBeSentIsADashWithVcountAndNoLineWithAlive() {
-    Report vcount = report(Report.Mode.COUNT, new Report.Display(false, false, false, false, true));
+    Report vcount = report(Report.Mode.COUNT, new Report.Display(false, false, false, false, true, false));
     vcount.result(Results.noRoute(LOOPBACK, 11));
     vcount.finish();
     assertThat(out()).isEmpty();
     assertThat(err()).startsWith("\n127.0.0.1 : -\n");
 
     stderr.reset();
-    Report alive = report(Report.Mode.COUNT, new Report.Display(false, true, false, false, false));
+    Report alive = report(Report.Mode.COUNT, new Report.Display(false, true, false, false, false, false));
     alive.result(Results.noRoute(LOOPBACK, 11));
     assertThat(err()).isEmpty();
   }
@@ -120,7 +140,7 @@ class ReportTest {
     report.result(Results.noRoute(LOOPBACK, 11));
     assertThat(err()).isEqualTo("127.0.0.1: error while sending ping: sendto(..) failed for 127.0.0.1: EHOSTUNREACH (113) No route to host\n");
 
-    for (Report.Display display : List.of(new Report.Display(false, true, false, false, false), new Report.Display(false, false, true, false, false))) {
+    for (Report.Display display : List.of(new Report.Display(false, true, false, false, false, false), new Report.Display(false, false, true, false, false, false))) {
       stderr.reset();
       report(Report.Mode.ALIVE, display).result(Results.noRoute(LOOPBACK, 11));
       assertThat(err()).isEmpty(); // fping -a, fping -u
@@ -178,15 +198,15 @@ class ReportTest {
   @Test
   void aliveAndUnreachableListsNameTheTargetsAloneAsFpingAAndU() {
     for (boolean quiet : new boolean[] {false, true}) { // fping prints its lists even with -q
-      assertThat(aliveRun(new Report.Display(quiet, true, false, false, false))).isEqualTo("::1\n");
-      assertThat(aliveRun(new Report.Display(quiet, false, true, false, false))).isEqualTo("127.0.0.1\n");
+      assertThat(aliveRun(new Report.Display(quiet, true, false, false, false, false))).isEqualTo("::1\n");
+      assertThat(aliveRun(new Report.Display(quiet, false, true, false, false, false))).isEqualTo("127.0.0.1\n");
     }
   }
 
   @Test
   void elapsedAddsTheRoundTripOfEachTargetThatAnswered() {
-    assertThat(aliveRun(new Report.Display(false, false, false, true, false))).isEqualTo("::1 is alive (0.025 ms)\n127.0.0.1 is unreachable\n");
-    assertThat(aliveRun(new Report.Display(false, true, false, true, false))).isEqualTo("::1 (0.025 ms)\n");
+    assertThat(aliveRun(new Report.Display(false, false, false, true, false, false))).isEqualTo("::1 is alive (0.025 ms)\n127.0.0.1 is unreachable\n");
+    assertThat(aliveRun(new Report.Display(false, true, false, true, false, false))).isEqualTo("::1 (0.025 ms)\n");
   }
 
   /** Without -c: 127.0.0.1 times out, ::1 answers in 25 us; stdout. */
@@ -203,7 +223,7 @@ class ReportTest {
 
   @Test
   void withCountAliveOrUnreachablePrintNoLinePerProbeButErrorsAndTheSummaries() {
-    Report report = report(Report.Mode.COUNT, new Report.Display(false, true, false, false, false));
+    Report report = report(Report.Mode.COUNT, new Report.Display(false, true, false, false, false, false));
     report.result(Results.reply(LOOPBACK, 11, 40));
     report.result(Results.timeout(LOOPBACK6, 12));
     report.result(Results.hostUnreachable(LOOPBACK, 13, "127.0.0.9"));
@@ -219,7 +239,7 @@ class ReportTest {
 
   @Test
   void withVcountTheSummaryListsEachProbesRoundTripOrADash() {
-    Report report = report(Report.Mode.COUNT, new Report.Display(false, false, false, false, true));
+    Report report = report(Report.Mode.COUNT, new Report.Display(false, false, false, false, true, false));
     report.result(Results.reply(LOOPBACK, 11, 40));
     report.result(Results.timeout(LOOPBACK, 12));
     report.result(Results.reply(LOOPBACK, 13, 1_250));
@@ -252,7 +272,7 @@ class ReportTest {
       }
     }, true, StandardCharsets.UTF_8);
     Report report = new Report(List.of(new Report.Target("127.0.0.1", LOOPBACK), new Report.Target("::1", LOOPBACK6)),
-        Report.Mode.COUNT, new Report.Display(false, false, false, false, false),
+        Report.Mode.COUNT, new Report.Display(false, false, false, false, false, false),
         closed, new PrintStream(stderr, true, StandardCharsets.UTF_8));
     assertThat(report.outputBroken()).isFalse();
 
@@ -267,7 +287,7 @@ class ReportTest {
 
   @Test
   void aProbeStillInFlightAtCtrlCIsInNoCountAsInFping() {
-    Report report = report(Report.Mode.COUNT, new Report.Display(false, false, false, false, true));
+    Report report = report(Report.Mode.COUNT, new Report.Display(false, false, false, false, true, false));
     report.result(Results.reply(LOOPBACK, 11, 15)); // ::1's probe left too, without an outcome yet
 
     assertThat(report.finish()).isTrue();
