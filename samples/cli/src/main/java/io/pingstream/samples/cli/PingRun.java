@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.OptionalInt;
@@ -25,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 
@@ -50,6 +52,8 @@ final class PingRun {
    * @param names the targets as given
    * @param onInterrupt whether Ctrl-C prints the summary and exits (a shutdown hook), as in main
    * @param progress whether to show a progress line (quiet runs on a terminal)
+   * @param splits how often to print each target's summary of the latest probes ({@code -Q}), or
+   *     null
    */
   record Settings(
       PingOptions options,
@@ -63,7 +67,8 @@ final class PingRun {
       @Nullable InetSocketAddress metrics,
       List<String> names,
       boolean onInterrupt,
-      boolean progress) {}
+      boolean progress,
+      @Nullable Duration splits) {}
 
   private final Settings settings;
   private final PrintStream out;
@@ -139,6 +144,8 @@ final class PingRun {
     Disposable duplicates = pinger.engine().results()
         .filter(result -> result.outcome() == PingOutcome.DUPLICATE)
         .subscribe(report::duplicate);
+    Disposable splits = settings.splits == null ? Disposables.disposed()
+        : Flux.interval(settings.splits, settings.splits).subscribe(tick -> report.printSplits(LocalTime.now()));
     try {
       Flux<PingResult> results = settings.mode == Report.Mode.ALIVE
           ? untilAlive(pinger, addresses, 0)
@@ -149,6 +156,7 @@ final class PingRun {
       Throwable cause = Exceptions.unwrap(e);
       throw new SystemError(cause.getMessage() == null ? cause.toString() : cause.getMessage());
     } finally {
+      splits.dispose();
       duplicates.dispose();
       if (progress != null) {
         progress.close();

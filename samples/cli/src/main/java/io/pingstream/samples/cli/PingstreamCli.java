@@ -208,6 +208,12 @@ public final class PingstreamCli implements Callable<Integer> {
           + " as fping -e: '127.0.0.1 is alive (0.051 ms)'.")
   private boolean elapsed;
 
+  @Option(names = {"-Q", "--squiet"}, paramLabel = "SECONDS",
+      description = "Like -q, but with -c, -C or -l also print, every SECONDS, the local time and"
+          + " each target's summary of the probes since the last one, as fping -Q. A bare number"
+          + " means seconds here, as in fping; a unit may be given (500ms).")
+  private @Nullable String splitInterval;
+
   @Option(names = {"-D", "--timestamp"},
       description = "Start each line of a probe (reply or timeout) with the time it was printed, in"
           + " seconds since the epoch, as fping -D: '[1795794013.72692] 127.0.0.1 : [0], ...'.")
@@ -306,6 +312,7 @@ public final class PingstreamCli implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "no targets: give them as arguments, with -f FILE, or on standard input");
     }
     boolean counting = loop || probes() != null;
+    Duration splits = splits();
     var settings = new PingRun.Settings(
         options,
         ipv4 ? AddressPreference.IPV4 : ipv6 ? AddressPreference.IPV6 : AddressPreference.ANY,
@@ -318,13 +325,37 @@ public final class PingstreamCli implements Callable<Integer> {
         metricsPort == null ? null : new InetSocketAddress(metricsAddress, metricsPort),
         names,
         main,
-        interactive && quiet && counting);
+        interactive && quiet() && splits == null && counting, // the progress line would run into -Q's lines
+        counting ? splits : null);
     return new PingRun(settings, out, err).run();
   }
 
   /** What to print; fping's -a and -u change nothing in loop mode. */
   private Report.Display display() {
-    return new Report.Display(quiet, alive && !loop, unreachable && !loop, elapsed, vcount != null, timestamps);
+    return new Report.Display(quiet(), alive && !loop, unreachable && !loop, elapsed, vcount != null, timestamps);
+  }
+
+  /** -q, or -Q, which implies it. */
+  private boolean quiet() {
+    return quiet || splitInterval != null;
+  }
+
+  /** How often -Q prints its summaries: a bare number is seconds, as in fping; at least 1 ms. */
+  @Nullable Duration splits() {
+    if (splitInterval == null) {
+      return null;
+    }
+    String text = splitInterval.strip();
+    Duration every;
+    try {
+      every = text.matches("\\d+(\\.\\d*)?|\\.\\d+") ? Durations.parse(text + "s") : Durations.parse(text);
+    } catch (CommandLine.TypeConversionException e) {
+      throw invalid("-Q/--squiet", splitInterval, "must be a number of seconds, or a duration such as 500ms");
+    }
+    if (every.compareTo(Duration.ofMillis(1)) < 0 || every.compareTo(Duration.ofHours(24)) > 0) {
+      throw invalid("-Q/--squiet", splitInterval, "must be at least 1ms and at most 24h");
+    }
+    return every;
   }
 
   /** The count of -c or -C, or null without (with -l, or without either). */

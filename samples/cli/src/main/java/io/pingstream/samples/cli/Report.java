@@ -6,9 +6,12 @@ import io.pingstream.PingResult;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -62,6 +65,8 @@ final class Report {
     }
   }
 
+  private static final DateTimeFormatter SPLIT_TIME = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
+
   /** How many recent probes of a target remember their sequence, to number duplicates. */
   private static final int REMEMBERED_SEQUENCES = 1024;
 
@@ -108,6 +113,7 @@ final class Report {
     }
     long index = entry.tally.sent();
     entry.tally.add(result);
+    entry.split.add(result);
     if (display.roundTrips()) {
       entry.roundTrips.append(' ').append(result.outcome() == PingOutcome.REPLY ? FpingFormat.millis(result.rttNanos()) : "-");
     }
@@ -213,6 +219,7 @@ final class Report {
 
   private void duplicateOf(Entry entry, PingResult duplicate) {
     entry.tally.add(duplicate);
+    entry.split.add(duplicate);
     if (!display.probeLines() || mode != Mode.COUNT) {
       return;
     }
@@ -224,6 +231,23 @@ final class Report {
       // way through the ordered stream: it is printed when the reply is.
       entry.early.computeIfAbsent(duplicate.sequence(), sequence -> new ArrayList<>()).add(duplicate);
     }
+  }
+
+  /**
+   * With {@code -c} or {@code -l}: prints a line with the local {@code time}, then each target's
+   * summary of the probes since the last such call (or the start), on stderr, as fping's {@code
+   * -Q}; nothing once the summary is printed.
+   */
+  synchronized void printSplits(LocalTime time) {
+    if (finished || mode != Mode.COUNT) {
+      return;
+    }
+    err.println("[" + SPLIT_TIME.format(time) + "]");
+    for (Entry entry : entries.values()) {
+      err.println(FpingFormat.summary(entry.padded, entry.split));
+      entry.split = new TargetTally();
+    }
+    checkOutput();
   }
 
   /**
@@ -292,6 +316,8 @@ final class Report {
     final String name;
     final String padded;
     final TargetTally tally = new TargetTally();
+    /** The probes since the last {@link #printSplits}. */
+    TargetTally split = new TargetTally();
     /** With {@code -C}: " 0.051 -" and so on, a round trip or a dash per probe. */
     final StringBuilder roundTrips = new StringBuilder();
     /** ICMP sequence to the per-target probe index, for the latest probes. */

@@ -184,6 +184,16 @@ class CommandLineTest {
   }
 
   @Test
+  void dashQTakesSecondsAsFpingOrADurationAndImpliesQuiet() {
+    assertThat(PingstreamCli.parse("-Q", "2", "127.0.0.1").splits()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(PingstreamCli.parse("-Q", "0.5", "127.0.0.1").splits()).isEqualTo(Duration.ofMillis(500));
+    assertThat(PingstreamCli.parse("-Q", "250ms", "127.0.0.1").splits()).isEqualTo(Duration.ofMillis(250));
+    assertThat(PingstreamCli.parse("127.0.0.1").splits()).isNull();
+    assertThat(execute("-Q", "soon", "-c", "1", "127.0.0.1").err).startsWith("pingstream: Invalid value for option '-Q/--squiet': 'soon'");
+    assertThat(execute("-Q", "0", "-c", "1", "127.0.0.1").err).contains("must be at least 1ms");
+  }
+
+  @Test
   void aRangeThatIsNoneIsAUsageErrorThatSaysWhy() {
     Outcome single = execute("-g", "127.1.0.1");
     Outcome tooLarge = execute("-g", "10.0.0.0/8");

@@ -78,6 +78,29 @@ class PingstreamCliTest {
   }
 
   @Test
+  void dashQPrintsTheTimeAndEachTargetsLatestProbesEveryPeriodThenTheSummary() throws Exception {
+    requireRaw();
+
+    // 10 probes 100 ms apart take 0.9 s or more: two splits at least, at 250 and 500 ms.
+    CliProcess.Run run = CliProcess.run(null, "", "-Q", "250ms", "-c", "10", "-p", "100ms", "127.0.0.1");
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.stdout()).isEmpty();
+    List<String> lines = run.errLines();
+    assertThat(lines).last().asString().matches(String.format(SUMMARY, "127\\.0\\.0\\.1", 10, 10));
+    List<String> splits = lines.subList(0, lines.size() - 1);
+    assertThat(splits).hasSizeGreaterThanOrEqualTo(4).hasSize(splits.size() / 2 * 2);
+    long sent = 0;
+    for (int i = 0; i < splits.size(); i += 2) {
+      assertThat(splits.get(i)).matches("\\[\\d\\d:\\d\\d:\\d\\d\\]");
+      Matcher split = Pattern.compile("127\\.0\\.0\\.1 : xmt/rcv/%loss = (\\d+)/\\1/0%.*").matcher(splits.get(i + 1));
+      assertThat(split.matches()).as(splits.get(i + 1)).isTrue();
+      sent += Long.parseLong(split.group(1));
+    }
+    assertThat(sent).isBetween(2L, 10L); // each probe in one split at most; the last ones come after the last split
+  }
+
+  @Test
   void countModePrintsALinePerReplyThenTheSummaryAndExitsZero() throws Exception {
     requireRaw();
 

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,31 @@ class ReportTest {
         "[1795794013.72692] 127.0.0.1 : [1], timed out (0.015 avg, 50% loss)",
         ""));
     assertThat(err()).doesNotContain("[1795794013"); // as fping 5.1: the summary has no time
+  }
+
+  @Test
+  void splitsSummariseTheProbesSinceTheLastSplitAfterTheTimeAsFpingDashQ() {
+    Report report = report(Report.Mode.COUNT, new Report.Display(true, false, false, false, false, false));
+    report.result(Results.reply(LOOPBACK, 11, 15));
+    report.result(Results.reply(LOOPBACK, 12, 25));
+    report.printSplits(LocalTime.of(15, 40, 14));
+    report.result(Results.timeout(LOOPBACK, 13));
+    report.result(Results.reply(LOOPBACK6, 14, 35));
+    report.printSplits(LocalTime.of(15, 40, 15, 999_000_000));
+    report.finish();
+    report.printSplits(LocalTime.of(15, 40, 16)); // after the summary: nothing
+
+    assertThat(out()).isEmpty();
+    assertThat(err()).isEqualTo(String.join("\n",
+        "[15:40:14]",
+        "127.0.0.1 : xmt/rcv/%loss = 2/2/0%, min/avg/max = 0.015/0.020/0.025, stddev/jitter = 0.005/0.010",
+        "::1       : xmt/rcv/%loss = 0/0/0%",
+        "[15:40:15]",
+        "127.0.0.1 : xmt/rcv/%loss = 1/0/100%",
+        "::1       : xmt/rcv/%loss = 1/1/0%, min/avg/max = 0.035/0.035/0.035, stddev/jitter = 0.000/NaN",
+        "127.0.0.1 : xmt/rcv/%loss = 3/2/33%, min/avg/max = 0.015/0.020/0.025, stddev/jitter = 0.005/0.010",
+        "::1       : xmt/rcv/%loss = 1/1/0%, min/avg/max = 0.035/0.035/0.035, stddev/jitter = 0.000/NaN",
+        ""));
   }
 
   @Test
