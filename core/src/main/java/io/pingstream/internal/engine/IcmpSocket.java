@@ -246,7 +246,7 @@ final class IcmpSocket {
         continue;
       }
       int errno = Errors.lastErrno();
-      if (errno == LibC.ENOSYS || errno == LibC.EPERM && batchCallRefused(batch)) {
+      if (errno == LibC.ENOSYS || (errno == LibC.EPERM && batchCallRefused(batch))) {
         batchesRefused = true;
         for (; next < count; next++) {
           errnos[next] = transmit(probes[next], icmpLength, signature);
