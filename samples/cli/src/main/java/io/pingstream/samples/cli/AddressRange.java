@@ -3,6 +3,7 @@ package io.pingstream.samples.cli;
 import io.pingstream.AddressText;
 import java.math.BigInteger;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -89,11 +90,27 @@ final class AddressRange {
     if (literal.contains("%")) {
       throw new IllegalArgumentException(literal + ": -g takes no zone (%interface)");
     }
+    InetAddress address;
     try {
-      return new PingstreamCli.IpLiteral().convert(literal);
+      address = new PingstreamCli.IpLiteral().convert(literal);
     } catch (Exception e) {
       throw new IllegalArgumentException("'" + literal + "' is not an IP address (-g takes no names)");
     }
+    // The JDK turns an IPv4-mapped IPv6 literal (::ffff:127.1.0.0) into the IPv4 address; as
+    // written it is IPv6 (inet_pton, fping), so ::ffff:127.1.0.0/120 is 256 IPv6 addresses, not
+    // a prefix beyond 32 bits, and ::ffff:127.1.0.0/30 is no IPv4 /30.
+    if (literal.contains(":") && address instanceof Inet4Address) {
+      byte[] mapped = new byte[16];
+      mapped[10] = (byte) 0xff;
+      mapped[11] = (byte) 0xff;
+      System.arraycopy(address.getAddress(), 0, mapped, 12, 4);
+      try {
+        return Inet6Address.getByAddress(null, mapped, -1);
+      } catch (UnknownHostException e) {
+        throw new IllegalStateException(e); // 16 bytes
+      }
+    }
+    return address;
   }
 
   private static BigInteger number(InetAddress address) {
@@ -106,7 +123,9 @@ final class AddressRange {
     int copied = Math.min(length, magnitude.length);
     System.arraycopy(magnitude, magnitude.length - copied, bytes, length - copied, copied);
     try {
-      return InetAddress.getByAddress(bytes);
+      // Inet6Address.getByAddress keeps ::ffff:a.b.c.d as IPv6, where InetAddress.getByAddress
+      // would make it IPv4 and so write it without its ::ffff: prefix.
+      return length == 16 ? Inet6Address.getByAddress(null, bytes, -1) : InetAddress.getByAddress(bytes);
     } catch (UnknownHostException e) {
       throw new IllegalStateException(e); // 4 or 16 bytes
     }

@@ -65,4 +65,15 @@ class AddressRangeTest {
     assertThatThrownBy(() -> AddressRange.expand(List.of("127.1.0.1", "::1"))).hasMessage("127.1.0.1 and ::1 are of different families");
     assertThatThrownBy(() -> AddressRange.expand(List.of("fe80::1%lo/126"))).hasMessageContaining("no zone");
   }
+
+  @Test
+  void anIpv4MappedIpv6BlockIsIpv6AsWritten() {
+    assertThat(AddressRange.expand(List.of("::ffff:127.1.0.0/120"))).hasSize(256)
+        .startsWith("::ffff:127.1.0.0", "::ffff:127.1.0.1").endsWith("::ffff:127.1.0.255");
+    assertThat(AddressRange.expand(List.of("::ffff:127.1.0.1", "::ffff:127.1.0.2"))).containsExactly("::ffff:127.1.0.1", "::ffff:127.1.0.2");
+    assertThatThrownBy(() -> AddressRange.expand(List.of("::ffff:127.1.0.0/30")))
+        .hasMessage("::ffff:127.1.0.0/30 has 316912650057057350374175801344 addresses; -g makes at most 131072");
+    assertThatThrownBy(() -> AddressRange.expand(List.of("127.1.0.1", "::ffff:127.1.0.2")))
+        .hasMessage("127.1.0.1 and ::ffff:127.1.0.2 are of different families");
+  }
 }
