@@ -80,8 +80,29 @@ record ProbeReport(
   }
 
   private static void sample(StringBuilder text, String series, double value) {
-    text.append(series).append(' ').append(value == Math.rint(value) && Math.abs(value) < 1e15
-        ? String.valueOf((long) value)
-        : String.format(Locale.ROOT, "%.9g", value).replaceFirst("\\.?0+(e|$)", "$1")).append('\n');
+    text.append(series).append(' ').append(number(value)).append('\n');
+  }
+
+  /**
+   * {@code value} as the text format writes it: an integer without a fraction, else 9
+   * significant digits without trailing zeros after the decimal point; NaN, +Inf and -Inf.
+   */
+  static String number(double value) {
+    if (Double.isNaN(value)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(value)) {
+      return value > 0 ? "+Inf" : "-Inf";
+    }
+    if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+      return String.valueOf((long) value);
+    }
+    String text = String.format(Locale.ROOT, "%.9g", value);
+    int e = text.indexOf('e');
+    String mantissa = e < 0 ? text : text.substring(0, e);
+    if (mantissa.indexOf('.') >= 0) { // only zeros after the point are padding: 120000000 has none
+      mantissa = mantissa.replaceFirst("\\.?0+$", "");
+    }
+    return e < 0 ? mantissa : mantissa + text.substring(e);
   }
 }

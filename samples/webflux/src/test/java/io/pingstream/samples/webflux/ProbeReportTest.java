@@ -59,6 +59,18 @@ class ProbeReportTest {
   }
 
   @Test
+  void valuesAreWrittenSoThatTheyParseBackToThemselves() {
+    // %.9g writes 120000000.4 as "120000000", without a decimal point: its zeros are digits.
+    for (double value : new double[] {120_000_000.4, 100_000_000.5, 5.81234e-05, 1e-10, 0.00012, 10.5, 1.5e20, 2e15}) {
+      var report = new ProbeReport(true, value, 0, 0, 0, null, OptionalInt.empty(), null);
+      String line = report.toText().lines().filter(l -> l.startsWith("probe_duration_seconds ")).findFirst().orElseThrow();
+      assertThat(Double.parseDouble(line.substring(line.indexOf(' ') + 1))).as(line).isCloseTo(value, org.assertj.core.data.Percentage.withPercentage(1e-6));
+    }
+    var infinite = new ProbeReport(true, Double.POSITIVE_INFINITY, Double.NaN, 0, 0, null, OptionalInt.empty(), null);
+    assertThat(infinite.toText()).contains("\nprobe_duration_seconds +Inf\n", "\nprobe_dns_lookup_time_seconds NaN\n");
+  }
+
+  @Test
   void theAddressHashIsBlackboxExportersFnv1aOfTheAddressBytes() {
     // Go's hash/fnv New32a over net.IP.To4() / To16(), computed independently.
     assertThat(ProbeReport.addressHash(address("127.0.0.1"))).isEqualTo(3_668_918_509L);
