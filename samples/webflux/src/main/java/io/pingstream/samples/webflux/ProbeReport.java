@@ -57,8 +57,9 @@ record ProbeReport(
   }
 
   /**
-   * 32-bit FNV-1a of the address's bytes, as blackbox_exporter's {@code probe_ip_addr_hash}
-   * computes it (4 bytes for IPv4, 16 for IPv6), so both give the same value for one address.
+   * 32-bit FNV-1a of the address's bytes, as blackbox_exporter's current source computes {@code
+   * probe_ip_addr_hash} (4 bytes for IPv4, 16 for IPv6). Its older releases hashed an IPv4
+   * literal in its 16-byte form: for such a target the value differs from theirs.
    */
   static long addressHash(InetAddress address) {
     int hash = 0x811C9DC5;
