@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -63,7 +64,21 @@ final class HostResolver {
       // (an unknown zone: "no such interface bogus0").
       return Mono.fromCallable(() -> List.of(parseNamingHost(host)));
     }
-    return Mono.fromCallable(() -> preferredFirst(host, lookupNamingHost(host))).subscribeOn(blocking);
+    return Mono.defer(() -> {
+      // A lookup cannot be interrupted: one whose subscriber left (a timeout) still ends, and its
+      // failure would reach Reactor as a dropped error, logged at ERROR with a stack trace.
+      var abandoned = new AtomicBoolean();
+      return Mono.fromCallable(() -> {
+        try {
+          return preferredFirst(host, lookupNamingHost(host));
+        } catch (Exception e) {
+          if (abandoned.get()) {
+            return null; // nobody waits: complete empty, unseen
+          }
+          throw e;
+        }
+      }).subscribeOn(blocking).doOnCancel(() -> abandoned.set(true));
+    });
   }
 
   /**

@@ -8,11 +8,17 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.publisher.Hooks;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
@@ -129,6 +135,37 @@ class HostResolverTest {
             .hasMessage("printer.example: Name or service not known")
             .hasCauseInstanceOf(UnknownHostException.class))
         .verify(TIMEOUT);
+  }
+
+  @Test
+  void aLookupThatFailsAfterItsSubscriberLeftIsNotReportedAsADroppedError() throws Exception {
+    var release = new CountDownLatch(1);
+    var finished = new CountDownLatch(1);
+    var resolver = new HostResolver(AddressPreference.ANY, host -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        finished.countDown();
+      }
+      throw new UnknownHostException(host);
+    }, Schedulers.boundedElastic());
+    List<Throwable> dropped = new CopyOnWriteArrayList<>();
+    Hooks.onErrorDropped(dropped::add);
+    try {
+      // A caller that stops waiting, as a web handler's timeout does: the lookup cannot be stopped.
+      StepVerifier.create(resolver.resolve("slow.example").timeout(Duration.ofMillis(50)))
+          .expectError(TimeoutException.class)
+          .verify(TIMEOUT);
+      release.countDown();
+      assertThat(finished.await(10, TimeUnit.SECONDS)).isTrue();
+      Thread.sleep(100); // the failure's way back through the operators
+    } finally {
+      Hooks.resetOnErrorDropped();
+    }
+    // Reactor logs a dropped error at ERROR with its stack trace: once per abandoned lookup.
+    assertThat(dropped).isEmpty();
   }
 
   @Test
