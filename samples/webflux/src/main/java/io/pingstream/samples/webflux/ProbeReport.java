@@ -43,7 +43,8 @@ record ProbeReport(
     gauge(text, "probe_dns_lookup_time_seconds", "Time taken by the name lookup, in seconds", lookupSeconds);
     gauge(text, "probe_duration_seconds", "How long the probe took to complete, in seconds", durationSeconds);
     header(text, "probe_icmp_duration_seconds", "Duration of the ICMP probe by phase, in seconds");
-    sample(text, "probe_icmp_duration_seconds{phase=\"resolve\"}", lookupSeconds);
+    // As blackbox_exporter: the phase counts a lookup that found an address; the lookup's own gauge any.
+    sample(text, "probe_icmp_duration_seconds{phase=\"resolve\"}", address == null ? 0 : lookupSeconds);
     sample(text, "probe_icmp_duration_seconds{phase=\"rtt\"}", rttSeconds);
     sample(text, "probe_icmp_duration_seconds{phase=\"setup\"}", setupSeconds);
     if (replyHopLimit.isPresent()) {

@@ -66,7 +66,7 @@ class ProbeControllerTest {
         .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
 
     assertThat(unknown).startsWith("# probe failed: unknown host no.such.host.invalid\n").contains("\nprobe_success 0\n")
-        .contains("\nprobe_ip_protocol 0\n");
+        .contains("\nprobe_ip_protocol 0\n").contains("\nprobe_icmp_duration_seconds{phase=\"resolve\"} 0\n");
     assertThat(refused).startsWith("# probe failed: ").contains("multicast").contains("\nprobe_success 0\n")
         .contains("\nprobe_ip_protocol 4\n");
   }
