@@ -20,6 +20,8 @@ public final class SyscallRefusal {
 
   /** {@code sendmmsg(2)}'s number on x86_64. */
   public static final int SENDMMSG = 307;
+  /** {@code recvmmsg(2)}'s number on x86_64. */
+  public static final int RECVMMSG = 299;
 
   private static final int PR_SET_SECCOMP = 22;
   private static final int PR_SET_NO_NEW_PRIVS = 38;

@@ -2,6 +2,7 @@ package io.pingstream.internal.engine;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import io.pingstream.internal.jna.Errors;
 import io.pingstream.internal.jna.LibC;
 import io.pingstream.internal.jna.SocketAddresses;
 import java.nio.ByteBuffer;
@@ -9,7 +10,8 @@ import java.nio.ByteOrder;
 
 /**
  * Native buffers for one recvmmsg(2) call: up to {@link #SLOTS} datagrams with their source
- * addresses, reused for every call. Receive loop only. Not API.
+ * addresses, reused for every call (or a recvmsg(2) per datagram where a seccomp filter refuses
+ * recvmmsg). Receive loop only. Not API.
  *
  * <pre>
  * struct mmsghdr (64): struct msghdr (56) | u32 msg_len | pad
@@ -33,6 +35,8 @@ final class ReceiveBatch {
 
   /** Bytes each datagram may fill; longer ones are truncated and flagged. */
   final int slotSize;
+  /** Whether recvmmsg(2) was refused as a call; datagrams are then read one by one. */
+  private boolean batchesRefused;
   private final Memory memory;
   private final ByteBuffer structs;
   private final ByteBuffer[] packets = new ByteBuffer[SLOTS];
@@ -70,7 +74,29 @@ final class ReceiveBatch {
     }
     // MSG_TRUNC makes RAW sockets report the datagram's real length even when it did not fit.
     int flags = LibC.MSG_DONTWAIT | LibC.MSG_TRUNC | (errorQueue ? LibC.MSG_ERRQUEUE : 0);
-    return LibC.recvmmsg(fd, memory, SLOTS, flags, Pointer.NULL);
+    if (!batchesRefused) {
+      int read = LibC.recvmmsg(fd, memory, SLOTS, flags, Pointer.NULL);
+      int errno = read < 0 ? Errors.lastErrno() : 0;
+      // A seccomp filter refuses the call itself (recv(2) never fails so): its datagrams wait
+      // unread, poll(2) wakes the loop for them again and again, and every probe times out.
+      if (errno != LibC.ENOSYS && errno != LibC.EPERM) {
+        return read;
+      }
+      batchesRefused = true;
+    }
+    return receiveOneByOne(fd, flags);
+  }
+
+  /** As {@link #receive}, with a recvmsg(2) per datagram into the same slots. */
+  private int receiveOneByOne(int fd, int flags) {
+    for (int i = 0; i < SLOTS; i++) {
+      long length = LibC.recvmsg(fd, memory.share((long) i * MMSGHDR), flags);
+      if (length < 0) {
+        return i > 0 ? i : -1; // errno is this call's
+      }
+      structs.putInt(i * MMSGHDR + 56, (int) length); // msg_len, as recvmmsg sets it
+    }
+    return SLOTS;
   }
 
   /** Parses the slot's control messages into {@code out}. */

@@ -163,6 +163,8 @@ public final class LibC {
 
   public static native int recvmmsg(int fd, Pointer messages, int count, int flags, Pointer timeout);
 
+  public static native long recvmsg(int fd, Pointer message, int flags);
+
   public static native int poll(Pointer fds, long count, int timeoutMillis);
 
   public static native int eventfd(int initialValue, int flags);
