@@ -173,4 +173,9 @@ final class FpingFormat {
   static String unreachable(String name) {
     return name + " is unreachable";
   }
+
+  /** fping {@code -x}'s verdict: {@code Enough hosts reachable (required: 2, reachable: 3)}. */
+  static String reachable(int required, long answered) {
+    return (answered >= required ? "Enough" : "Not enough") + " hosts reachable (required: " + required + ", reachable: " + answered + ")";
+  }
 }

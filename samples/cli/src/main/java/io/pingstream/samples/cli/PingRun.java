@@ -54,6 +54,7 @@ final class PingRun {
    * @param progress whether to show a progress line (quiet runs on a terminal)
    * @param splits how often to print each target's summary of the latest probes ({@code -Q}), or
    *     null
+   * @param byAddress show each target by its address rather than as given ({@code -A})
    */
   record Settings(
       PingOptions options,
@@ -68,7 +69,8 @@ final class PingRun {
       List<String> names,
       boolean onInterrupt,
       boolean progress,
-      @Nullable Duration splits) {}
+      @Nullable Duration splits,
+      boolean byAddress) {}
 
   private final Settings settings;
   private final PrintStream out;
@@ -133,7 +135,10 @@ final class PingRun {
     }
   }
 
-  private int ping(Pinger pinger, List<Report.Target> targets, int failed) {
+  private int ping(Pinger pinger, List<Report.Target> resolved, int failed) {
+    List<Report.Target> targets = settings.byAddress
+        ? resolved.stream().map(target -> new Report.Target(AddressText.of(target.address()), target.address())).toList()
+        : resolved;
     var report = new Report(targets, settings.mode, settings.display, out, err);
     Progress progress = settings.progress ? Progress.start(err, report::progress) : null;
     if (settings.onInterrupt) {

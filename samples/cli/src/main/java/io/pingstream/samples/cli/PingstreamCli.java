@@ -214,6 +214,17 @@ public final class PingstreamCli implements Callable<Integer> {
           + " means seconds here, as in fping; a unit may be given (500ms).")
   private @Nullable String splitInterval;
 
+  @Option(names = {"-x", "--reachable"}, paramLabel = "N",
+      description = "Instead of a line per target, end with whether at least N targets answered,"
+          + " as fping -x: 'Enough hosts reachable (required: 2, reachable: 3)'; the exit status is"
+          + " 0 if so, else 1. At least 1.")
+  private @Nullable Integer reachable;
+
+  @Option(names = {"-A", "--addr"},
+      description = "Show targets by address rather than as given, as fping -A: 'localhost' prints"
+          + " as '127.0.0.1'.")
+  private boolean byAddress;
+
   @Option(names = {"-D", "--timestamp"},
       description = "Start each line of a probe (reply or timeout) with the time it was printed, in"
           + " seconds since the epoch, as fping -D: '[1795794013.72692] 127.0.0.1 : [0], ...'.")
@@ -326,18 +337,20 @@ public final class PingstreamCli implements Callable<Integer> {
         names,
         main,
         interactive && quiet() && splits == null && counting, // the progress line would run into -Q's lines
-        counting ? splits : null);
+        counting ? splits : null,
+        byAddress);
     return new PingRun(settings, out, err).run();
   }
 
   /** What to print; fping's -a and -u change nothing in loop mode. */
   private Report.Display display() {
-    return new Report.Display(quiet(), alive && !loop, unreachable && !loop, elapsed, vcount != null, timestamps);
+    return new Report.Display(quiet(), alive && !loop, unreachable && !loop, elapsed, vcount != null, timestamps,
+        reachable == null ? 0 : reachable);
   }
 
-  /** -q, or -Q, which implies it. */
+  /** -q, or -Q or -x, which imply it. */
   private boolean quiet() {
-    return quiet || splitInterval != null;
+    return quiet || splitInterval != null || reachable != null;
   }
 
   /** How often -Q prints its summaries: a bare number is seconds, as in fping; at least 1 ms. */
@@ -408,6 +421,9 @@ public final class PingstreamCli implements Callable<Integer> {
     }
     if (!(backoff >= 1 && backoff <= 5)) {
       throw invalid("-B/--backoff", String.valueOf(backoff), "must be in [1, 5]");
+    }
+    if (reachable != null && reachable < 1) {
+      throw invalid("-x/--reachable", String.valueOf(reachable), "must be at least 1");
     }
     if (metricsPort != null && (metricsPort < 0 || metricsPort > 65_535)) {
       throw invalid("--metrics-port", String.valueOf(metricsPort), "must be in [0, 65535]");

@@ -51,8 +51,11 @@ final class Report {
    * @param elapsed add the round trip to the line of a target that answered (fping {@code -e})
    * @param roundTrips a summary that lists each probe's round trip (fping {@code -C})
    * @param timestamps each probe's line starts with the time it is printed (fping {@code -D})
+   * @param reachable with more than 0, the run ends with whether at least this many targets
+   *     answered, which is also its exit status (fping {@code -x})
    */
-  record Display(boolean quiet, boolean alive, boolean unreachable, boolean elapsed, boolean roundTrips, boolean timestamps) {
+  record Display(
+      boolean quiet, boolean alive, boolean unreachable, boolean elapsed, boolean roundTrips, boolean timestamps, int reachable) {
 
     /** With {@code -a} or {@code -u} fping prints no line per probe, nor "is alive" lines. */
     boolean lists() {
@@ -273,20 +276,28 @@ final class Report {
       entries.values().stream().filter(entry -> entry.tally.received() == 0)
           .forEach(entry -> out.println(display.lists() ? entry.name : FpingFormat.unreachable(entry.name)));
     }
+    if (display.reachable() > 0) {
+      out.println(FpingFormat.reachable(display.reachable(), answered()));
+    }
     checkOutput();
     return true;
   }
 
+  private long answered() {
+    return entries.values().stream().filter(entry -> entry.tally.received() > 0).count();
+  }
+
   /**
-   * {@link ExitStatus#OK} when every target answered at least once, else {@link
-   * ExitStatus#SOME_SILENT}; {@link ExitStatus#BROKEN_PIPE} once a stream was found broken.
+   * {@link ExitStatus#OK} when every target answered at least once (with {@code -x N}: at least
+   * N targets), else {@link ExitStatus#SOME_SILENT}; {@link ExitStatus#BROKEN_PIPE} once a stream
+   * was found broken.
    */
   synchronized int exitStatus() {
     if (broken) {
       return ExitStatus.BROKEN_PIPE;
     }
-    boolean all = entries.values().stream().allMatch(entry -> entry.tally.received() > 0);
-    return all ? ExitStatus.OK : ExitStatus.SOME_SILENT;
+    long required = display.reachable() > 0 ? display.reachable() : entries.size();
+    return answered() >= required ? ExitStatus.OK : ExitStatus.SOME_SILENT;
   }
 
   /** One line on the progress so far: {@code 12 probes to 3 targets, 10 replies, 16% loss}. */

@@ -95,6 +95,7 @@ class CommandLineTest {
       "-B 0.5 127.0.0.1              | '-B/--backoff'   | must be in [1, 5]",
       "-B NaN 127.0.0.1              | '-B/--backoff'   | must be in [1, 5]",
       "-I a/b 127.0.0.1              | '-I/--iface'     | interfaceName",
+      "-x 0 127.0.0.1                | '-x/--reachable' | must be at least 1",
       "-f /nonexistent/hosts         | '-f/--file'      | cannot be read"})
   void aBadValueIsAUsageErrorThatNamesTheOption(String args, String option, String why) {
     Outcome outcome = execute(args.trim().split(" +"));

@@ -20,7 +20,7 @@ class PingRunTest {
     var stderr = new ByteArrayOutputStream();
     var err = new PrintStream(stderr, true, StandardCharsets.UTF_8);
     var report = new Report(List.of(new Report.Target("127.0.0.1", LOOPBACK)), Report.Mode.COUNT,
-        new Report.Display(true, false, false, false, false, false), new PrintStream(new ByteArrayOutputStream()), err);
+        new Report.Display(true, false, false, false, false, false, 0), new PrintStream(new ByteArrayOutputStream()), err);
     report.result(Results.reply(LOOPBACK, 11, 15));
     Progress progress = Progress.start(err, report::progress); // a quiet run on a terminal
     String line = ERASE_LINE + "1 probe to 1 target, 1 reply, 0% loss";

@@ -5,12 +5,14 @@ import static io.pingstream.testing.Requirements.requireNftables;
 import static io.pingstream.testing.Requirements.requireRaw;
 import static io.pingstream.testing.Requirements.requireTun;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pingstream.testing.Behaviour;
 import io.pingstream.testing.NetNamespace;
 import io.pingstream.testing.TunPeer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -98,6 +100,37 @@ class PingstreamCliTest {
       sent += Long.parseLong(split.group(1));
     }
     assertThat(sent).isBetween(2L, 10L); // each probe in one split at most; the last ones come after the last split
+  }
+
+  @Test
+  void reachableSaysWhetherEnoughTargetsAnsweredAndExitsAccordinglyAsFping() throws Exception {
+    requireNftables();
+    try (var ns = NetNamespace.create().allowDgram()) {
+      ns.nft("add table inet silent_test",
+          "add chain inet silent_test input { type filter hook input priority 0 ; }",
+          "add rule inet silent_test input ip daddr 127.0.0.2 icmp type echo-request drop");
+
+      CliProcess.Run enough = CliProcess.run(ns, "", "-x", "1", "-t", "300ms", "127.0.0.1", "127.0.0.2");
+      CliProcess.Run notEnough = CliProcess.run(ns, "", "-x", "2", "-t", "300ms", "-c", "2", "-p", "50ms", "127.0.0.1", "127.0.0.2");
+
+      assertThat(enough.exit()).isEqualTo(ExitStatus.OK);
+      assertThat(enough.stdout()).isEqualTo("Enough hosts reachable (required: 1, reachable: 1)\n");
+      assertThat(enough.stderr()).isEmpty();
+      assertThat(notEnough.exit()).isEqualTo(ExitStatus.SOME_SILENT);
+      assertThat(notEnough.stdout()).isEqualTo("Not enough hosts reachable (required: 2, reachable: 1)\n");
+      assertThat(notEnough.errLines()).hasSize(2).allMatch(line -> line.contains("xmt/rcv/%loss = 2/"));
+    }
+  }
+
+  @Test
+  void byAddressShowsTheAddressANameResolvedTo() throws Exception {
+    requireRaw();
+    assumeTrue(InetAddress.getByName("localhost").getHostAddress().equals("127.0.0.1"), "localhost is not 127.0.0.1 here");
+
+    CliProcess.Run run = CliProcess.run(null, "", "-A", "-4", "localhost");
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.stdout()).isEqualTo("127.0.0.1 is alive\n");
   }
 
   @Test

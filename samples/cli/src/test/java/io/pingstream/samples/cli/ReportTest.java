@@ -22,7 +22,7 @@ class ReportTest {
   private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
 
   private Report report(Report.Mode mode, boolean quiet) {
-    return report(mode, new Report.Display(quiet, false, false, false, false, false));
+    return report(mode, new Report.Display(quiet, false, false, false, false, false, 0));
   }
 
   private Report report(Report.Mode mode, Report.Display display) {
@@ -45,7 +45,7 @@ class ReportTest {
   void withTimestampsEachProbesLineStartsWithTheTimeItWasPrintedAsFpingDashD() {
     var clock = Clock.fixed(Instant.ofEpochSecond(1_795_794_013, 726_929_999), ZoneOffset.UTC);
     Report report = new Report(List.of(new Report.Target("127.0.0.1", LOOPBACK)), Report.Mode.COUNT,
-        new Report.Display(false, false, false, false, false, true),
+        new Report.Display(false, false, false, false, false, true, 0),
         new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8), clock);
     report.result(Results.reply(LOOPBACK, 11, 15));
     report.result(Results.timeout(LOOPBACK, 12));
@@ -60,7 +60,7 @@ class ReportTest {
 
   @Test
   void splitsSummariseTheProbesSinceTheLastSplitAfterTheTimeAsFpingDashQ() {
-    Report report = report(Report.Mode.COUNT, new Report.Display(true, false, false, false, false, false));
+    Report report = report(Report.Mode.COUNT, new Report.Display(true, false, false, false, false, false, 0));
     report.result(Results.reply(LOOPBACK, 11, 15));
     report.result(Results.reply(LOOPBACK, 12, 25));
     report.printSplits(LocalTime.of(15, 40, 14));
@@ -81,6 +81,22 @@ class ReportTest {
         "127.0.0.1 : xmt/rcv/%loss = 3/2/33%, min/avg/max = 0.015/0.020/0.025, stddev/jitter = 0.005/0.010",
         "::1       : xmt/rcv/%loss = 1/1/0%, min/avg/max = 0.035/0.035/0.035, stddev/jitter = 0.000/NaN",
         ""));
+  }
+
+  @Test
+  void reachableEndsWithFpingsVerdictInsteadOfALinePerTargetAndSetsTheExitStatus() {
+    for (int required : new int[] {1, 2}) {
+      stdout.reset();
+      Report report = report(Report.Mode.ALIVE, new Report.Display(true, false, false, false, false, false, required));
+      report.result(Results.reply(LOOPBACK6, 11, 25));
+      report.result(Results.timeout(LOOPBACK, 12));
+      report.finish();
+
+      assertThat(out()).isEqualTo(required == 1
+          ? "Enough hosts reachable (required: 1, reachable: 1)\n"
+          : "Not enough hosts reachable (required: 2, reachable: 1)\n");
+      assertThat(report.exitStatus()).isEqualTo(required == 1 ? ExitStatus.OK : ExitStatus.SOME_SILENT);
+    }
   }
 
   @Test
@@ -148,14 +164,14 @@ class ReportTest {
 
   @Test
   void aProbeThatCannotBeSentIsADashWithVcountAndNoLineWithAlive() {
-    Report vcount = report(Report.Mode.COUNT, new Report.Display(false, false, false, false, true, false));
+    Report vcount = report(Report.Mode.COUNT, new Report.Display(false, false, false, false, true, false, 0));
     vcount.result(Results.noRoute(LOOPBACK, 11));
     vcount.finish();
     assertThat(out()).isEmpty();
     assertThat(err()).startsWith("\n127.0.0.1 : -\n");
 
     stderr.reset();
-    Report alive = report(Report.Mode.COUNT, new Report.Display(false, true, false, false, false, false));
+    Report alive = report(Report.Mode.COUNT, new Report.Display(false, true, false, false, false, false, 0));
     alive.result(Results.noRoute(LOOPBACK, 11));
     assertThat(err()).isEmpty();
   }
@@ -166,7 +182,7 @@ class ReportTest {
     report.result(Results.noRoute(LOOPBACK, 11));
     assertThat(err()).isEqualTo("127.0.0.1: error while sending ping: sendto(..) failed for 127.0.0.1: EHOSTUNREACH (113) No route to host\n");
 
-    for (Report.Display display : List.of(new Report.Display(false, true, false, false, false, false), new Report.Display(false, false, true, false, false, false))) {
+    for (Report.Display display : List.of(new Report.Display(false, true, false, false, false, false, 0), new Report.Display(false, false, true, false, false, false, 0))) {
       stderr.reset();
       report(Report.Mode.ALIVE, display).result(Results.noRoute(LOOPBACK, 11));
       assertThat(err()).isEmpty(); // fping -a, fping -u
@@ -224,15 +240,15 @@ class ReportTest {
   @Test
   void aliveAndUnreachableListsNameTheTargetsAloneAsFpingAAndU() {
     for (boolean quiet : new boolean[] {false, true}) { // fping prints its lists even with -q
-      assertThat(aliveRun(new Report.Display(quiet, true, false, false, false, false))).isEqualTo("::1\n");
-      assertThat(aliveRun(new Report.Display(quiet, false, true, false, false, false))).isEqualTo("127.0.0.1\n");
+      assertThat(aliveRun(new Report.Display(quiet, true, false, false, false, false, 0))).isEqualTo("::1\n");
+      assertThat(aliveRun(new Report.Display(quiet, false, true, false, false, false, 0))).isEqualTo("127.0.0.1\n");
     }
   }
 
   @Test
   void elapsedAddsTheRoundTripOfEachTargetThatAnswered() {
-    assertThat(aliveRun(new Report.Display(false, false, false, true, false, false))).isEqualTo("::1 is alive (0.025 ms)\n127.0.0.1 is unreachable\n");
-    assertThat(aliveRun(new Report.Display(false, true, false, true, false, false))).isEqualTo("::1 (0.025 ms)\n");
+    assertThat(aliveRun(new Report.Display(false, false, false, true, false, false, 0))).isEqualTo("::1 is alive (0.025 ms)\n127.0.0.1 is unreachable\n");
+    assertThat(aliveRun(new Report.Display(false, true, false, true, false, false, 0))).isEqualTo("::1 (0.025 ms)\n");
   }
 
   /** Without -c: 127.0.0.1 times out, ::1 answers in 25 us; stdout. */
@@ -249,7 +265,7 @@ class ReportTest {
 
   @Test
   void withCountAliveOrUnreachablePrintNoLinePerProbeButErrorsAndTheSummaries() {
-    Report report = report(Report.Mode.COUNT, new Report.Display(false, true, false, false, false, false));
+    Report report = report(Report.Mode.COUNT, new Report.Display(false, true, false, false, false, false, 0));
     report.result(Results.reply(LOOPBACK, 11, 40));
     report.result(Results.timeout(LOOPBACK6, 12));
     report.result(Results.hostUnreachable(LOOPBACK, 13, "127.0.0.9"));
@@ -265,7 +281,7 @@ class ReportTest {
 
   @Test
   void withVcountTheSummaryListsEachProbesRoundTripOrADash() {
-    Report report = report(Report.Mode.COUNT, new Report.Display(false, false, false, false, true, false));
+    Report report = report(Report.Mode.COUNT, new Report.Display(false, false, false, false, true, false, 0));
     report.result(Results.reply(LOOPBACK, 11, 40));
     report.result(Results.timeout(LOOPBACK, 12));
     report.result(Results.reply(LOOPBACK, 13, 1_250));
@@ -298,7 +314,7 @@ class ReportTest {
       }
     }, true, StandardCharsets.UTF_8);
     Report report = new Report(List.of(new Report.Target("127.0.0.1", LOOPBACK), new Report.Target("::1", LOOPBACK6)),
-        Report.Mode.COUNT, new Report.Display(false, false, false, false, false, false),
+        Report.Mode.COUNT, new Report.Display(false, false, false, false, false, false, 0),
         closed, new PrintStream(stderr, true, StandardCharsets.UTF_8));
     assertThat(report.outputBroken()).isFalse();
 
@@ -313,7 +329,7 @@ class ReportTest {
 
   @Test
   void aProbeStillInFlightAtCtrlCIsInNoCountAsInFping() {
-    Report report = report(Report.Mode.COUNT, new Report.Display(false, false, false, false, true, false));
+    Report report = report(Report.Mode.COUNT, new Report.Display(false, false, false, false, true, false, 0));
     report.result(Results.reply(LOOPBACK, 11, 15)); // ::1's probe left too, without an outcome yet
 
     assertThat(report.finish()).isTrue();
