@@ -159,12 +159,12 @@ final class FpingFormat {
     return nanos.isPresent() ? millis(nanos.getAsDouble()) : "NaN";
   }
 
-  /** The line of a target that answered, without {@code -c}. */
   /** {@code [1795794013.72692]}: seconds since the epoch to 10 us, as fping's {@code -D}. */
   static String timestamp(Instant time) {
     return String.format(Locale.ROOT, "[%d.%05d]", time.getEpochSecond(), time.getNano() / 10_000);
   }
 
+  /** The line of a target that answered, without {@code -c}. */
   static String alive(String name) {
     return name + " is alive";
   }
