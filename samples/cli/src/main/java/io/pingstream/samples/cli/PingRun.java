@@ -137,7 +137,7 @@ final class PingRun {
 
   private int ping(Pinger pinger, List<Report.Target> resolved, int failed) {
     List<Report.Target> targets = settings.byAddress
-        ? resolved.stream().map(target -> new Report.Target(AddressText.of(target.address()), target.address())).toList()
+        ? resolved.stream().map(target -> new Report.Target(AddressText.of(target.address()), target.address(), target.names())).toList()
         : resolved;
     var report = new Report(targets, settings.mode, settings.display, out, err);
     Progress progress = settings.progress ? Progress.start(err, report::progress) : null;
@@ -184,10 +184,13 @@ final class PingRun {
     return report.finish() ? OptionalInt.of(status(report, failed)) : OptionalInt.empty();
   }
 
-  /** The report's status, unless a target failed to resolve (2); a broken pipe wins (141). */
-  private static int status(Report report, int failed) {
+  /**
+   * The report's status, unless a target failed to resolve (2) and there is no {@code -x} verdict
+   * (fping exits 0 or 1 by it regardless); a broken pipe wins (141).
+   */
+  static int status(Report report, int failed) {
     int status = report.exitStatus();
-    return failed == ExitStatus.OK || status == ExitStatus.BROKEN_PIPE ? status : failed;
+    return failed == ExitStatus.OK || status == ExitStatus.BROKEN_PIPE || report.hasVerdict() ? status : failed;
   }
 
   /**

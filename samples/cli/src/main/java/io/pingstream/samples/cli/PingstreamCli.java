@@ -215,9 +215,10 @@ public final class PingstreamCli implements Callable<Integer> {
   private @Nullable String splitInterval;
 
   @Option(names = {"-x", "--reachable"}, paramLabel = "N",
-      description = "Instead of a line per target, end with whether at least N targets answered,"
-          + " as fping -x: 'Enough hosts reachable (required: 2, reachable: 3)'; the exit status is"
-          + " 0 if so, else 1. At least 1.")
+      description = "Instead of a line per target (with -c, per probe), end with whether at least N of"
+          + " the targets given answered, as fping -x: 'Enough hosts reachable (required: 2, reachable: 3)';"
+          + " the exit status is 0 if so, else 1, also when a name did not resolve. Errors still print;"
+          + " with -l, so does each probe's line. At least 1.")
   private @Nullable Integer reachable;
 
   @Option(names = {"-A", "--addr"},
@@ -342,15 +343,15 @@ public final class PingstreamCli implements Callable<Integer> {
     return new PingRun(settings, out, err).run();
   }
 
-  /** What to print; fping's -a and -u change nothing in loop mode. */
-  private Report.Display display() {
+  /** What to print; fping's -a and -u change nothing in loop mode, nor does -x but for its verdict. */
+  Report.Display display() {
     return new Report.Display(quiet(), alive && !loop, unreachable && !loop, elapsed, vcount != null, timestamps,
-        reachable == null ? 0 : reachable);
+        reachable == null ? 0 : reachable, reachable != null && !loop);
   }
 
-  /** -q, or -Q or -x, which imply it. */
+  /** -q, or -Q, which implies it (-x does not: as -a and -u, it only turns off fping's verbose_flag). */
   private boolean quiet() {
-    return quiet || splitInterval != null || reachable != null;
+    return quiet || splitInterval != null;
   }
 
   /** How often -Q prints its summaries: a bare number is seconds, as in fping; at least 1 ms. */

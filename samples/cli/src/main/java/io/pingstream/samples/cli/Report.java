@@ -37,8 +37,17 @@ final class Report {
     COUNT
   }
 
-  /** One target: the name as the user wrote it, and the address it resolved to. */
-  record Target(String name, InetAddress address) {}
+  /**
+   * One target: the name as the user wrote it, the address it resolved to, and how many of the
+   * names given resolved to that address (pinged once, yet each counts as a host for {@code -x},
+   * as in fping).
+   */
+  record Target(String name, InetAddress address, int names) {
+
+    Target(String name, InetAddress address) {
+      this(name, address, 1);
+    }
+  }
 
   /**
    * What to print, as fping's {@code -q}, {@code -a}, {@code -u}, {@code -e} and {@code -C}.
@@ -53,13 +62,22 @@ final class Report {
    * @param timestamps each probe's line starts with the time it is printed (fping {@code -D})
    * @param reachable with more than 0, the run ends with whether at least this many targets
    *     answered, which is also its exit status (fping {@code -x})
+   * @param terse no line per probe, nor "is alive" / "is unreachable" lines, as {@code -a} and
+   *     {@code -u}: fping's {@code -x} outside loop mode (it turns off fping's verbose_flag, not
+   *     {@code -q}: ICMP errors still print, and with {@code -l} so does each probe's line)
    */
   record Display(
-      boolean quiet, boolean alive, boolean unreachable, boolean elapsed, boolean roundTrips, boolean timestamps, int reachable) {
+      boolean quiet, boolean alive, boolean unreachable, boolean elapsed, boolean roundTrips, boolean timestamps, int reachable,
+      boolean terse) {
 
-    /** With {@code -a} or {@code -u} fping prints no line per probe, nor "is alive" lines. */
+    /** As fping's {@code -x} outside loop mode: terse whenever {@code reachable} is set. */
+    Display(boolean quiet, boolean alive, boolean unreachable, boolean elapsed, boolean roundTrips, boolean timestamps, int reachable) {
+      this(quiet, alive, unreachable, elapsed, roundTrips, timestamps, reachable, reachable > 0);
+    }
+
+    /** With {@code -a}, {@code -u} or {@code -x} fping prints no line per probe, nor "is alive" lines. */
     boolean lists() {
-      return alive || unreachable;
+      return alive || unreachable || terse;
     }
 
     /** Whether a line per probe is printed: with {@code -c}, unless quiet or listing. */
@@ -95,7 +113,7 @@ final class Report {
     this.err = err;
     int width = targets.stream().mapToInt(target -> target.name().length()).max().orElse(0);
     for (Target target : targets) {
-      entries.put(AddressKey.of(target.address()), new Entry(target.name(), FpingFormat.pad(target.name(), width)));
+      entries.put(AddressKey.of(target.address()), new Entry(target.name(), FpingFormat.pad(target.name(), width), target.names()));
     }
   }
 
@@ -283,8 +301,14 @@ final class Report {
     return true;
   }
 
+  /** How many of the names given answered: a second name of an address answers with it (fping counts hosts). */
   private long answered() {
-    return entries.values().stream().filter(entry -> entry.tally.received() > 0).count();
+    return entries.values().stream().filter(entry -> entry.tally.received() > 0).mapToLong(entry -> entry.names).sum();
+  }
+
+  /** Whether {@code -x}'s verdict, rather than the targets that failed to resolve, decides the exit status, as in fping. */
+  boolean hasVerdict() {
+    return display.reachable() > 0;
   }
 
   /**
@@ -296,7 +320,7 @@ final class Report {
     if (broken) {
       return ExitStatus.BROKEN_PIPE;
     }
-    long required = display.reachable() > 0 ? display.reachable() : entries.size();
+    long required = display.reachable() > 0 ? display.reachable() : entries.values().stream().mapToLong(entry -> entry.names).sum();
     return answered() >= required ? ExitStatus.OK : ExitStatus.SOME_SILENT;
   }
 
@@ -326,6 +350,8 @@ final class Report {
   private static final class Entry {
     final String name;
     final String padded;
+    /** How many names given resolved to this target's address. */
+    final int names;
     final TargetTally tally = new TargetTally();
     /** The probes since the last {@link #printSplits}. */
     TargetTally split = new TargetTally();
@@ -346,9 +372,10 @@ final class Report {
       }
     };
 
-    Entry(String name, String padded) {
+    Entry(String name, String padded, int names) {
       this.name = name;
       this.padded = padded;
+      this.names = names;
     }
   }
 }

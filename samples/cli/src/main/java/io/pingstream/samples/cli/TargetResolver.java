@@ -65,8 +65,10 @@ final class TargetResolver {
         failures = true;
         continue;
       }
-      Report.Target first = targets.putIfAbsent(AddressKey.of(lookup.address), new Report.Target(lookup.name, lookup.address));
+      AddressKey key = AddressKey.of(lookup.address);
+      Report.Target first = targets.putIfAbsent(key, new Report.Target(lookup.name, lookup.address));
       if (first != null) {
+        targets.put(key, new Report.Target(first.name(), first.address(), first.names() + 1)); // its place kept
         err.println(lookup.name + ": same address as " + first.name() + " (" + AddressText.of(lookup.address)
             + "), pinged once");
       }

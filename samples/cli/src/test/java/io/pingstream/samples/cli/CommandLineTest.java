@@ -49,6 +49,18 @@ class CommandLineTest {
   }
 
   @Test
+  void reachableIsTerseLikeAliveAndUnreachableNotQuietAndChangesNothingInLoopModeButItsVerdict() {
+    Report.Display count = PingstreamCli.parse("-x", "2", "-c", "3", "127.0.0.1").display();
+    Report.Display loop = PingstreamCli.parse("-x", "2", "-l", "127.0.0.1").display();
+
+    assertThat(count.quiet()).as("-x -c is quiet").isFalse(); // fping prints ICMP errors with -x
+    assertThat(count.probeLines()).isFalse();
+    assertThat(count.reachable()).isEqualTo(2);
+    assertThat(loop.probeLines()).as("-x -l prints a line per probe").isTrue();
+    assertThat(loop.reachable()).isEqualTo(2);
+  }
+
+  @Test
   void everyOptionReachesTheEnginesOptions() {
     PingstreamCli cli = PingstreamCli.parse("-c", "3", "-p", "250", "-i", "10", "-t", "500us", "-s", "1500", "--ttl", "3",
         "--tos", "184", "--policy", "dgram", "--source", "127.0.0.2", "--source", "::1", "--namespace", "/run/netns/blue",

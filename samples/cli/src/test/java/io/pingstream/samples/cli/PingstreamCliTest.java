@@ -123,6 +123,53 @@ class PingstreamCliTest {
   }
 
   @Test
+  void reachableIsNotQuietErrorsStillPrintAndLoopModeKeepsItsLinesAsFping() throws Exception {
+    requireNftables();
+    try (var ns = NetNamespace.create().allowDgram()) {
+      ns.nft("add table inet reject_test",
+          "add chain inet reject_test input { type filter hook input priority 0 ; }",
+          "add rule inet reject_test input ip daddr 127.0.0.3 icmp type echo-request reject with icmp type host-prohibited");
+
+      CliProcess.Run count = CliProcess.run(ns, "", "-x", "1", "-c", "1", "-t", "300ms", "127.0.0.1", "127.0.0.3");
+      CliProcess.Run loop;
+      try (CliProcess cli = CliProcess.start(ns, "", "-x", "1", "-l", "-p", "100ms", "127.0.0.1")) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!cli.stdoutSoFar().contains("[1]") && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+        cli.interrupt();
+        loop = cli.await();
+      }
+
+      // fping 5.1 -x 1 -c 1: no line per probe, the ICMP error on stderr, the summaries, the verdict.
+      assertThat(count.exit()).isEqualTo(ExitStatus.OK);
+      assertThat(count.stdout()).isEqualTo("Enough hosts reachable (required: 1, reachable: 1)\n");
+      assertThat(count.errLines()).first().asString()
+          .isEqualTo("ICMP Unreachable (Communication with Host Prohibited) from 127.0.0.3 for ICMP Echo sent to 127.0.0.3");
+      // fping 5.1 -x 1 -l: a line per probe, as without -x; on Ctrl-C the summary, then the verdict.
+      assertThat(loop.exit()).isEqualTo(ExitStatus.OK);
+      assertThat(loop.stdout()).startsWith("127.0.0.1 : [0], ").contains("127.0.0.1 : [1], ")
+          .endsWith("\nEnough hosts reachable (required: 1, reachable: 1)\n");
+    }
+  }
+
+  @Test
+  void reachableCountsEachNameGivenAndDecidesTheExitStatusEvenWhenANameDidNotResolveAsFping() throws Exception {
+    requireRaw();
+
+    // Two spellings of one address: pinged once, two hosts for fping 5.1 (exit 0). A blank name
+    // fails to resolve without a lookup: fping exits by the verdict all the same.
+    CliProcess.Run twoNames = CliProcess.run(null, "", "-x", "2", "::1", "0:0::1");
+    CliProcess.Run unresolved = CliProcess.run(null, "", "-x", "1", "127.0.0.1", "");
+
+    assertThat(twoNames.stdout()).isEqualTo("Enough hosts reachable (required: 2, reachable: 2)\n");
+    assertThat(twoNames.exit()).isEqualTo(ExitStatus.OK);
+    assertThat(unresolved.stdout()).isEqualTo("Enough hosts reachable (required: 1, reachable: 1)\n");
+    assertThat(unresolved.stderr()).contains("Name or service not known");
+    assertThat(unresolved.exit()).isEqualTo(ExitStatus.OK);
+  }
+
+  @Test
   void byAddressShowsTheAddressANameResolvedTo() throws Exception {
     requireRaw();
     assumeTrue(InetAddress.getByName("localhost").getHostAddress().equals("127.0.0.1"), "localhost is not 127.0.0.1 here");

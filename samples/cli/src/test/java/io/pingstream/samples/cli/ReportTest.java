@@ -100,6 +100,19 @@ class ReportTest {
   }
 
   @Test
+  void reachableCountsEveryNameOfAnAddressAsFpingCountsHosts() {
+    var report = new Report(List.of(new Report.Target("localhost", LOOPBACK, 2), new Report.Target("::1", LOOPBACK6)),
+        Report.Mode.ALIVE, new Report.Display(false, false, false, false, false, false, 3),
+        new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    report.result(Results.reply(LOOPBACK, 11, 25));
+    report.result(Results.reply(LOOPBACK6, 12, 25));
+    report.finish();
+
+    assertThat(out()).isEqualTo("Enough hosts reachable (required: 3, reachable: 3)\n");
+    assertThat(report.exitStatus()).isEqualTo(ExitStatus.OK);
+  }
+
+  @Test
   void countModePrintsALinePerProbeThenABlankLineAndTheSummariesOnStderr() {
     Report report = report(Report.Mode.COUNT, false);
     report.result(Results.reply(LOOPBACK, 11, 15));
