@@ -77,8 +77,9 @@ final class ReceiveBatch {
     if (!batchesRefused) {
       int read = LibC.recvmmsg(fd, memory, SLOTS, flags, Pointer.NULL);
       int errno = read < 0 ? Errors.lastErrno() : 0;
-      // A seccomp filter refuses the call itself (recv(2) never fails so): its datagrams wait
-      // unread, poll(2) wakes the loop for them again and again, and every probe times out.
+      // ENOSYS and EPERM are no errors of a socket read: a seccomp filter refused the call. Left
+      // so, the datagrams would wait unread, poll(2) would wake the loop for them again and
+      // again, and every probe would time out.
       if (errno != LibC.ENOSYS && errno != LibC.EPERM) {
         return read;
       }
