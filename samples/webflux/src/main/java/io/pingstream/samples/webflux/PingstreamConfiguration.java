@@ -14,7 +14,7 @@ import org.springframework.context.annotation.Configuration;
  * targets.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(PingstreamProperties.class)
+@EnableConfigurationProperties({PingstreamProperties.class, ProbeModules.class})
 public class PingstreamConfiguration {
 
   /** Per-target meters in Boot's registry, of the configured targets only. */

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -28,11 +29,11 @@ import reactor.core.publisher.Mono;
  * ({@link ProbeReport}), for Prometheus's multi-target exporter pattern: the scrape config lists
  * the targets and rewrites each into the {@code target} parameter. A target that cannot be
  * probed (no such name, a refused address, no socket) is {@code probe_success 0}, as there;
- * only a request without a target, or for a module other than {@code icmp}, is 400.
+ * only a request without a target, or for a module not configured ({@link ProbeModules}), is 400.
  *
  * <p>The probe has the scrape's time less half a second ({@code
- * X-Prometheus-Scrape-Timeout-Seconds}, as blackbox_exporter reads it), at most the configured
- * timeout; the name lookup comes out of that time too.
+ * X-Prometheus-Scrape-Timeout-Seconds}, as blackbox_exporter reads it), at most the module's
+ * timeout (else {@code pingstream.timeout}); the name lookup comes out of that time too.
  */
 @RestController
 public class ProbeController {
@@ -42,18 +43,20 @@ public class ProbeController {
 
   private final Pinger pinger;
   private final PingstreamProperties properties;
-  private final Function<String, Mono<InetAddress>> resolver;
+  private final ProbeModules modules;
+  private final Function<String, Mono<List<InetAddress>>> resolver;
 
   /** A controller that probes with {@code pinger}. */
   @Autowired
-  public ProbeController(Pinger pinger, PingstreamProperties properties) {
-    this(pinger, properties, pinger::resolve);
+  public ProbeController(Pinger pinger, PingstreamProperties properties, ProbeModules modules) {
+    this(pinger, properties, modules, pinger::resolveAll);
   }
 
   /** With another name service, for tests. */
-  ProbeController(Pinger pinger, PingstreamProperties properties, Function<String, Mono<InetAddress>> resolver) {
+  ProbeController(Pinger pinger, PingstreamProperties properties, ProbeModules modules, Function<String, Mono<List<InetAddress>>> resolver) {
     this.pinger = pinger;
     this.properties = properties;
+    this.modules = modules;
     this.resolver = resolver;
   }
 
@@ -66,16 +69,17 @@ public class ProbeController {
     if (target == null || target.isBlank()) {
       return Mono.just(badRequest("target parameter is missing"));
     }
-    if (module != null && !module.equals("icmp")) {
-      return Mono.just(badRequest("unknown module \"" + module + "\": this app probes icmp only"));
+    ProbeModules.Module settings = modules.module(module);
+    if (settings == null) {
+      return Mono.just(badRequest("unknown module \"" + module + "\": this app has " + String.join(", ", modules.names())));
     }
     Duration budget;
     try {
-      budget = budget(scrapeTimeout, properties.timeout());
+      budget = budget(scrapeTimeout, settings.timeout() != null ? settings.timeout() : properties.timeout());
     } catch (NumberFormatException e) {
       return Mono.just(badRequest("X-Prometheus-Scrape-Timeout-Seconds must be a number of seconds, was \"" + scrapeTimeout + "\""));
     }
-    return Mono.defer(() -> run(target, budget)).map(report -> ResponseEntity.ok()
+    return Mono.defer(() -> run(target, settings, budget)).map(report -> ResponseEntity.ok()
         .header(HttpHeaders.CONTENT_TYPE, ProbeReport.CONTENT_TYPE)
         .body(report.toText()));
   }
@@ -99,17 +103,18 @@ public class ProbeController {
     return allowed.isNegative() || allowed.isZero() || allowed.compareTo(configured) > 0 ? configured : allowed;
   }
 
-  private Mono<ProbeReport> run(String target, Duration budget) {
+  private Mono<ProbeReport> run(String target, ProbeModules.Module module, Duration budget) {
     long start = System.nanoTime();
     Duration lookupLimit = budget.compareTo(properties.resolveTimeout()) < 0 ? budget : properties.resolveTimeout();
     return resolver.apply(target).timeout(lookupLimit)
+        .map(addresses -> ProbeModules.pick(addresses, module.addressPreference()))
         .flatMap(address -> {
           long resolved = System.nanoTime();
           Duration left = budget.minusNanos(resolved - start);
           if (left.isNegative() || left.isZero()) {
             return Mono.just(failure(start, resolved, address, "no time left after the name lookup"));
           }
-          ProbeSettings settings = pinger.options().probeSettings().timeout(left);
+          ProbeSettings settings = ProbeModules.settings(pinger.options().probeSettings(), module).timeout(left);
           return pinger.probe(address, settings)
               .map(result -> report(start, resolved, address, result, left))
               .onErrorResume(ProbeController::cannotProbe, e -> Mono.just(failure(start, resolved, address, e.getMessage())));

@@ -95,11 +95,25 @@ class ProbeControllerTest {
   }
 
   @Test
+  void aModuleChoosesTheFamilyOfANameAndItsTimeoutAsBlackboxExportersModulesDo() {
+    assertThat(scrape("/probe?target=dual.pingstream.test&module=icmp_ipv6", null)).containsEntry("probe_ip_protocol", 6.0)
+        .containsEntry("probe_success", 1.0);
+    assertThat(scrape("/probe?target=dual.pingstream.test&module=icmp_ipv4", null)).containsEntry("probe_ip_protocol", 4.0)
+        .containsEntry("probe_success", 1.0);
+    // A family the name lacks: the other one, as blackbox_exporter's ip_protocol_fallback.
+    assertThat(scrape("/probe?target=127.0.0.1&module=icmp_ipv6", null)).containsEntry("probe_ip_protocol", 4.0);
+    String hasty = client.get().uri("/probe?target=127.0.0.1&module=icmp_hasty").exchange()
+        .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+    // Its 1 ns timeout, not the app's 1 s: even a literal's lookup takes longer.
+    assertThat(hasty).startsWith("# probe failed: no time left after the name lookup\n").contains("\nprobe_success 0\n");
+  }
+
+  @Test
   void aRequestWithoutATargetOrForAnotherModuleIsABadRequest() {
     client.get().uri("/probe").exchange().expectStatus().isBadRequest()
         .expectBody(String.class).isEqualTo("target parameter is missing\n");
     client.get().uri("/probe?target=127.0.0.1&module=http_2xx").exchange().expectStatus().isBadRequest()
-        .expectBody(String.class).isEqualTo("unknown module \"http_2xx\": this app probes icmp only\n");
+        .expectBody(String.class).isEqualTo("unknown module \"http_2xx\": this app has icmp, icmp_hasty, icmp_ipv4, icmp_ipv6\n");
     client.get().uri("/probe?target=127.0.0.1").header("X-Prometheus-Scrape-Timeout-Seconds", "soon").exchange()
         .expectStatus().isBadRequest();
   }
@@ -109,7 +123,7 @@ class ProbeControllerTest {
     var properties = new PingstreamProperties(SelectionPolicy.RAW, AddressPreference.ANY, Duration.ofSeconds(1), 64, null,
         Duration.ofSeconds(1), List.of(), Duration.ofMinutes(5), Duration.ofMillis(100), Duration.ofSeconds(5));
     try (var pinger = Pinger.create(PingOptions.defaults().policy(SelectionPolicy.RAW))) {
-      var controller = new ProbeController(pinger, properties, host -> Mono.never());
+      var controller = new ProbeController(pinger, properties, new ProbeModules(Map.of()), host -> Mono.never());
 
       long start = System.nanoTime();
       String body = controller.probe("slow.example", null, "0.6").block(Duration.ofSeconds(5)).getBody();
