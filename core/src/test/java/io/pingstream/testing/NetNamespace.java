@@ -90,6 +90,17 @@ public final class NetNamespace implements AutoCloseable {
         "add rule inet pingstream_test input icmpv6 type echo-request drop");
   }
 
+  /**
+   * Drops the echo requests to {@code ipv4} only, an address or an nft set ({@code "{ 127.0.0.2,
+   * 127.0.0.5 }"}): those targets stay silent, the rest of the loopback answers.
+   */
+  public NetNamespace dropEchoRequestsTo(String ipv4) {
+    return nft(
+        "add table inet silent_test",
+        "add chain inet silent_test input { type filter hook input priority 0 ; }",
+        "add rule inet silent_test input ip daddr " + ipv4 + " icmp type echo-request drop");
+  }
+
   /** Applies nft commands, one per argument, inside the namespace. */
   public NetNamespace nft(String... commands) {
     return setUp(() -> {

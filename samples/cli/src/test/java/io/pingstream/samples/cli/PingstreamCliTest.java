@@ -43,10 +43,7 @@ class PingstreamCliTest {
   @Test
   void aGeneratedRangeListsWhichOfItsAddressesAnswer() throws Exception {
     requireNftables();
-    try (var ns = NetNamespace.create().allowDgram()) {
-      ns.nft("add table inet silent_test",
-          "add chain inet silent_test input { type filter hook input priority 0 ; }",
-          "add rule inet silent_test input ip daddr { 127.0.0.2, 127.0.0.5 } icmp type echo-request drop");
+    try (var ns = NetNamespace.create().allowDgram().dropEchoRequestsTo("{ 127.0.0.2, 127.0.0.5 }")) {
 
       CliProcess.Run block = CliProcess.run(ns, "", "-a", "-t", "300ms", "-g", "127.0.0.0/29");
       CliProcess.Run range = CliProcess.run(ns, "", "-u", "-t", "300ms", "-g", "127.0.0.4", "127.0.0.6");
@@ -105,10 +102,7 @@ class PingstreamCliTest {
   @Test
   void reachableSaysWhetherEnoughTargetsAnsweredAndExitsAccordinglyAsFping() throws Exception {
     requireNftables();
-    try (var ns = NetNamespace.create().allowDgram()) {
-      ns.nft("add table inet silent_test",
-          "add chain inet silent_test input { type filter hook input priority 0 ; }",
-          "add rule inet silent_test input ip daddr 127.0.0.2 icmp type echo-request drop");
+    try (var ns = NetNamespace.create().allowDgram().dropEchoRequestsTo("127.0.0.2")) {
 
       CliProcess.Run enough = CliProcess.run(ns, "", "-x", "1", "-t", "300ms", "127.0.0.1", "127.0.0.2");
       CliProcess.Run notEnough = CliProcess.run(ns, "", "-x", "2", "-t", "300ms", "-c", "2", "-p", "50ms", "127.0.0.1", "127.0.0.2");
@@ -224,10 +218,7 @@ class PingstreamCliTest {
   @Test
   void aliveAndUnreachableListTheTargetsByNameWithTheirRoundTrip() throws Exception {
     requireNftables();
-    try (var ns = NetNamespace.create().allowDgram()) {
-      ns.nft("add table inet silent_test",
-          "add chain inet silent_test input { type filter hook input priority 0 ; }",
-          "add rule inet silent_test input ip daddr 127.0.0.2 icmp type echo-request drop");
+    try (var ns = NetNamespace.create().allowDgram().dropEchoRequestsTo("127.0.0.2")) {
 
       CliProcess.Run alive = CliProcess.run(ns, "", "-a", "-e", "-t", "300ms", "127.0.0.2", "127.0.0.1");
       CliProcess.Run unreachable = CliProcess.run(ns, "", "-u", "-t", "300ms", "127.0.0.2", "127.0.0.1");
