@@ -64,22 +64,22 @@ public class ProbeController {
   @GetMapping("/probe")
   public Mono<ResponseEntity<String>> probe(
       @RequestParam(name = "target", required = false) @Nullable String target,
-      @RequestParam(name = "module", required = false) @Nullable String module,
+      @RequestParam(name = "module", required = false) @Nullable String moduleName,
       @RequestHeader(name = "X-Prometheus-Scrape-Timeout-Seconds", required = false) @Nullable String scrapeTimeout) {
     if (target == null || target.isBlank()) {
       return Mono.just(badRequest("target parameter is missing"));
     }
-    ProbeModules.Module settings = modules.module(module);
-    if (settings == null) {
-      return Mono.just(badRequest("unknown module \"" + module + "\": this app has " + String.join(", ", modules.names())));
+    ProbeModules.Module module = modules.module(moduleName);
+    if (module == null) {
+      return Mono.just(badRequest("unknown module \"" + moduleName + "\": this app has " + String.join(", ", modules.names())));
     }
     Duration budget;
     try {
-      budget = budget(scrapeTimeout, settings.timeout() != null ? settings.timeout() : properties.timeout());
+      budget = budget(scrapeTimeout, module.timeout() != null ? module.timeout() : properties.timeout());
     } catch (NumberFormatException e) {
       return Mono.just(badRequest("X-Prometheus-Scrape-Timeout-Seconds must be a number of seconds, was \"" + scrapeTimeout + "\""));
     }
-    return Mono.defer(() -> run(target, settings, budget)).map(report -> ResponseEntity.ok()
+    return Mono.defer(() -> run(target, module, budget)).map(report -> ResponseEntity.ok()
         .header(HttpHeaders.CONTENT_TYPE, ProbeReport.CONTENT_TYPE)
         .body(report.toText()));
   }
